@@ -1,0 +1,108 @@
+package dev.sextant;
+
+import dev.sextant.config.SextantConfig;
+import dev.sextant.db.Database;
+import dev.sextant.db.Migrations;
+import dev.sextant.embedded.FreePort;
+import dev.sextant.http.ApiVerticle;
+import dev.sextant.ops.Lifecycle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Sextant instance: schema migrated, pools open, HTTP verticles deployed. {@link Main}
+ * starts one for a command line, tests start as many as they need.
+ */
+public final class Application {
+
+  private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+  private final Vertx vertx;
+  private final Services services;
+  private final String deploymentId;
+  private final int port;
+
+  private Application(Vertx vertx, Services services, String deploymentId, int port) {
+    this.vertx = vertx;
+    this.services = services;
+    this.deploymentId = deploymentId;
+    this.port = port;
+  }
+
+  /** A Vert.x instance reporting to its own Prometheus registry, labelled by route template. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
+            Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME, Label.EB_ADDRESS))
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** Migrates the schema (off the event loop), opens the pools and deploys the HTTP verticles. */
+  public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
+      SextantConfig config) {
+    int instances = config.http().effectiveInstances();
+    // every instance must bind the same port, so a requested "any port" is chosen once, here
+    int port = config.http().port() == 0 ? FreePort.find() : config.http().port();
+    return Migrations.migrate(vertx, config.database().url()).compose(applied -> {
+      Pool pool = Database.createPool(vertx, config.database());
+      Redis redis = Redis.createClient(vertx, new RedisOptions()
+          .setConnectionString(config.redis().url())
+          .setMaxPoolSize(config.redis().poolSize())
+          .setMaxWaitingHandlers(4096));
+      Services services = new Services(config, pool, redis, registry, new Lifecycle());
+      return vertx.deployVerticle(() -> new ApiVerticle(services, port),
+              new DeploymentOptions().setInstances(instances))
+          .map(id -> {
+            log.info("sextant listening on http://{}:{}", config.http().host(), port);
+            return new Application(vertx, services, id, port);
+          });
+    });
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: answer unready first (so a load balancer stops sending), then stop accepting and
+   * let in-flight requests finish (bounded), then close the pools and Vert.x.
+   */
+  public Future<Void> stop() {
+    services.lifecycle().startDraining();
+    long delay = services.config().http().drainDelayMs();
+    Future<Void> drained = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
+    return drained
+        .compose(v -> vertx.undeploy(deploymentId))
+        .eventually(() -> services.pool().close())
+        .eventually(() -> services.redis().close())
+        .eventually(vertx::close);
+  }
+}

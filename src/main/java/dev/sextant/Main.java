@@ -1,0 +1,101 @@
+package dev.sextant;
+
+import dev.sextant.config.ConfigException;
+import dev.sextant.config.ConfigLoader;
+import dev.sextant.config.SextantConfig;
+import dev.sextant.embedded.EmbeddedServices;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launcher. {@code dev} runs against PostgreSQL and Redis started from binaries inside the jar, with
+ * data under {@code data_dir}; {@code serve} runs against {@code DATABASE_URL} and {@code REDIS_URL}.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  static final int EXIT_USAGE = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String mode = args.length == 0 ? "" : args[0];
+    if (!mode.equals("dev") && !mode.equals("serve")) {
+      System.err.println("usage: java -jar sextant.jar dev|serve");
+      System.err.println("  dev    embedded PostgreSQL and Redis, data under ./data");
+      System.err.println("  serve  production: needs DATABASE_URL and REDIS_URL");
+      System.exit(EXIT_USAGE);
+    }
+    long started = System.nanoTime();
+    Map<String, String> env = System.getenv();
+    PrometheusMeterRegistry registry = Application.newRegistry();
+    Vertx vertx = Application.newVertx(registry);
+    EmbeddedServices embedded = null;
+    try {
+      SextantConfig config = ConfigLoader.load(vertx, env).await();
+      if (mode.equals("dev")) {
+        embedded = EmbeddedServices.start(config.dataDir());
+        config = config.withDatabaseUrl(embedded.databaseUrl()).withRedisUrl(embedded.redisUrl());
+      } else {
+        requireUrl(config.database().url(), "DATABASE_URL");
+        requireUrl(config.redis().url(), "REDIS_URL");
+      }
+      Application app = Application.start(vertx, registry, config).await();
+      installShutdownHook(app, embedded, config.http().shutdownTimeoutMs());
+      log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      if (embedded != null) {
+        printWelcome(app.port());
+      }
+    } catch (ConfigException e) {
+      System.err.println("sextant: " + e.getMessage());
+      vertx.close();
+      closeQuietly(embedded);
+      System.exit(EXIT_USAGE);
+    } catch (Exception e) {
+      log.error("sextant failed to start", e);
+      vertx.close();
+      closeQuietly(embedded);
+      System.exit(1);
+    }
+  }
+
+  private static void requireUrl(String value, String variable) {
+    if (value == null) {
+      throw new ConfigException(variable + " is not set: `serve` needs " + variable
+          + " (or use `dev` for embedded PostgreSQL and Redis)");
+    }
+  }
+
+  private static void installShutdownHook(Application app, EmbeddedServices embedded,
+      long shutdownTimeoutMs) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down: draining in-flight requests");
+      try {
+        app.stop().await(shutdownTimeoutMs + 5000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not finish cleanly: {}", e.toString());
+      }
+      closeQuietly(embedded);
+      log.info("stopped");
+    }, "sextant-shutdown"));
+  }
+
+  private static void closeQuietly(EmbeddedServices embedded) {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private static void printWelcome(int port) {
+    String base = "http://127.0.0.1:" + port;
+    log.info("""
+        sextant dev server is ready at {}
+          try:  curl -s -X POST {}/api/v1/auth/signup -H 'Content-Type: application/json' \\
+                  -d '{{"email":"you@example.com","password":"correct horse battery","name":"You"}}'
+          then: see README.md for login, projects and API keys""", base, base);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.sextant.auth;
+
+import dev.sextant.common.Ids;
+import dev.sextant.common.Timestamps;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * API keys of a project: created with a plaintext shown exactly once, listed without secrets,
+ * revoked for good. Callers check that the person may manage the project.
+ */
+public final class ApiKeyService {
+
+  /** Characters of a key kept in clear, enough to tell keys apart in a list. */
+  private static final int PREFIX_LENGTH = 8;
+
+  private final Pool pool;
+
+  public ApiKeyService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Creates a key; the answer holds the plaintext {@code key}, which is never shown again. */
+  public Future<JsonObject> create(UUID projectId, String name) {
+    String key = Tokens.newApiKey();
+    Tuple params = Tuple.of(Ids.newUuid(), projectId, name, Buffer.buffer(Tokens.hash(key)),
+        key.substring(0, PREFIX_LENGTH));
+    return pool.preparedQuery(AuthSql.INSERT_API_KEY)
+        .execute(params)
+        .map(rows -> toJson(rows.iterator().next()).put("key", key));
+  }
+
+  public Future<JsonArray> list(UUID projectId) {
+    return pool.preparedQuery(AuthSql.API_KEYS_OF_PROJECT)
+        .execute(Tuple.of(projectId))
+        .map(rows -> {
+          JsonArray keys = new JsonArray();
+          rows.forEach(row -> keys.add(toJson(row)));
+          return keys;
+        });
+  }
+
+  /** Revokes the key; false when the project has no such live key. */
+  public Future<Boolean> revoke(UUID projectId, UUID keyId) {
+    return pool.preparedQuery(AuthSql.REVOKE_API_KEY)
+        .execute(Tuple.of(projectId, keyId))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  Future<Principal.Project> resolve(String key) {
+    return pool.preparedQuery(AuthSql.PROJECT_BY_API_KEY)
+        .execute(Tuple.of(Buffer.buffer(Tokens.hash(key))))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Principal.Project(row.getUUID("project_id"), row.getUUID("id"));
+        });
+  }
+
+  private static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("name", row.getString("name"))
+        .put("prefix", row.getString("key_prefix"))
+        .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.sextant.auth;
+
+import dev.sextant.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Resolves {@code Authorization: Bearer} credentials: {@code sxs_} session tokens to a
+ * {@link Principal.User}, {@code sxk_} API keys to a {@link Principal.Project}. Each route states
+ * which kind it takes; anything else is a 401 with {@code WWW-Authenticate: Bearer}.
+ */
+public final class Authenticator {
+
+  private static final String PRINCIPAL = "sextant.principal";
+  private static final String TOKEN_HASH = "sextant.token_hash";
+  private static final int MAX_TOKEN_LENGTH = 256;
+
+  private final UserRepository users;
+  private final ApiKeyService apiKeys;
+
+  Authenticator(UserRepository users, ApiKeyService apiKeys) {
+    this.users = users;
+    this.apiKeys = apiKeys;
+  }
+
+  /** Lets the request through only with a live session token. */
+  public Handler<RoutingContext> requireSession() {
+    return ctx -> authenticate(ctx, Tokens.SESSION_PREFIX,
+        "This endpoint needs a session token (Bearer sxs_…) from /api/v1/auth/login",
+        token -> {
+          byte[] hash = Tokens.hash(token);
+          ctx.put(TOKEN_HASH, hash);
+          return users.findBySession(hash);
+        });
+  }
+
+  /** Lets the request through only with a live API key. */
+  public Handler<RoutingContext> requireApiKey() {
+    return ctx -> authenticate(ctx, Tokens.API_KEY_PREFIX,
+        "This endpoint needs a project API key (Bearer sxk_…)", apiKeys::resolve);
+  }
+
+  public static Principal.User user(RoutingContext ctx) {
+    return (Principal.User) ctx.get(PRINCIPAL);
+  }
+
+  public static Principal.Project project(RoutingContext ctx) {
+    return (Principal.Project) ctx.get(PRINCIPAL);
+  }
+
+  static byte[] sessionTokenHash(RoutingContext ctx) {
+    return ctx.get(TOKEN_HASH);
+  }
+
+  private void authenticate(RoutingContext ctx, String prefix, String wrongKind,
+      java.util.function.Function<String, Future<? extends Principal>> lookup) {
+    String token = bearerToken(ctx);
+    if (token == null) {
+      ctx.fail(Problem.unauthorized("Missing bearer token"));
+      return;
+    }
+    if (!token.startsWith(prefix)) {
+      ctx.fail(Problem.unauthorized(wrongKind));
+      return;
+    }
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      ctx.fail(Problem.unauthorized("Invalid, expired or revoked token"));
+      return;
+    }
+    lookup.apply(token).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else if (result.result() == null) {
+        ctx.fail(Problem.unauthorized("Invalid, expired or revoked token"));
+      } else {
+        ctx.put(PRINCIPAL, result.result());
+        ctx.next();
+      }
+    });
+  }
+
+  private static String bearerToken(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+}

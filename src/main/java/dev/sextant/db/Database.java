@@ -1,0 +1,45 @@
+package dev.sextant.db;
+
+import dev.sextant.config.SextantConfig.DatabaseConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Builds the one PostgreSQL pool every verticle shares: pipelined, with prepared-statement caching. */
+public final class Database {
+
+  private Database() {}
+
+  public static Pool createPool(Vertx vertx, DatabaseConfig config) {
+    PgConnectOptions connect = connectOptions(config.url())
+        .setPipeliningLimit(config.pipeliningLimit())
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(512);
+    PoolOptions pool = new PoolOptions()
+        .setName("sextant-pg")
+        .setMaxSize(config.poolSize())
+        .setMaxWaitQueueSize(config.maxWaitQueue())
+        .setConnectionTimeout(config.connectTimeoutMs())
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setEventLoopSize(Runtime.getRuntime().availableProcessors());
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** Parses {@code postgresql://user:password@host:port/db} (or {@code postgres://}). */
+  public static PgConnectOptions connectOptions(String url) {
+    try {
+      return PgConnectOptions.fromUri(url);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "DATABASE_URL is not a postgresql:// URL (postgresql://user:password@host:port/database)");
+    }
+  }
+
+  /** The same database as a JDBC URL, for Flyway. */
+  public static String jdbcUrl(PgConnectOptions options) {
+    return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
+        + options.getDatabase();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.sextant.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL and Redis for {@code dev} mode, on free ports (never 5432/6379, so they coexist with
+ * servers already running there), with PostgreSQL's data kept under {@code dataDir}.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedServices.class);
+
+  private final EmbeddedPostgres postgres;
+  private final EmbeddedRedis redis;
+
+  private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedRedis redis) {
+    this.postgres = postgres;
+    this.redis = redis;
+  }
+
+  public static EmbeddedServices start(String dataDir) {
+    Path base = Path.of(dataDir).toAbsolutePath().normalize();
+    EmbeddedPostgres postgres = null;
+    try {
+      postgres = EmbeddedPostgres.start(base.resolve("postgres"), FreePort.find(), true);
+      log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", postgres.port(),
+          base.resolve("postgres"));
+      EmbeddedRedis redis = EmbeddedRedis.start(base.resolve("redis"), FreePort.find());
+      log.info("embedded Redis on 127.0.0.1:{}", redis.port());
+      return new EmbeddedServices(postgres, redis);
+    } catch (IOException e) {
+      if (postgres != null) {
+        postgres.close();
+      }
+      throw new UncheckedIOException("could not start embedded PostgreSQL/Redis", e);
+    }
+  }
+
+  public String databaseUrl() {
+    return postgres.url("postgres");
+  }
+
+  public String redisUrl() {
+    return redis.url();
+  }
+
+  @Override
+  public void close() {
+    try {
+      redis.close();
+    } catch (IOException e) {
+      log.warn("embedded Redis did not stop cleanly: {}", e.getMessage());
+    }
+    postgres.close();
+  }
+}

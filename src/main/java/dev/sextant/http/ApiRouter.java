@@ -1,0 +1,48 @@
+package dev.sextant.http;
+
+import dev.sextant.Services;
+import dev.sextant.auth.AuthRoutes;
+import dev.sextant.auth.Authenticator;
+import dev.sextant.config.SextantConfig.HttpConfig;
+import dev.sextant.ops.HealthRoutes;
+import dev.sextant.projects.ProjectRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * Builds the whole HTTP surface: cross-cutting handlers first, then each resource's routes, then
+ * problem+json for every error status. Used by {@link ApiVerticle} and by tests alike.
+ */
+public final class ApiRouter {
+
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, Services services) {
+    HttpConfig http = services.config().http();
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestContextHandler());
+    if (http.accessLog()) {
+      router.route().handler(new AccessLogHandler());
+    }
+
+    HealthRoutes.mount(router, vertx, services.pool(), services.redis(),
+        services.config().redis().healthTimeoutMs(), services.lifecycle());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+
+    router.route("/api/*").handler(ContentTypeHandler.json());
+    // A body handler that already ran is skipped by the next one, so a route with a larger limit
+    // (ingest, later) is mounted before this general one.
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+
+    Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth());
+    ProjectRoutes.mount(router, services.pool(), auth);
+
+    ProblemHandler problems = new ProblemHandler();
+    for (int status = 400; status < 600; status++) {
+      router.errorHandler(status, problems);
+    }
+    return router;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sextant.http;
+
+import dev.sextant.Services;
+import dev.sextant.config.SextantConfig.HttpConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/** One HTTP server on the shared port; deployed once per core. */
+public final class ApiVerticle extends VerticleBase {
+
+  private final Services services;
+  private final int port;
+  private HttpServer server;
+
+  public ApiVerticle(Services services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpConfig http = services.config().http();
+    HttpServerOptions options = new HttpServerOptions()
+        .setCompressionSupported(true)
+        .setCompressionContentSizeThreshold(http.compressionThresholdBytes())
+        .setDecompressionSupported(true)
+        .setTcpNoDelay(true);
+    server = vertx.createHttpServer(options)
+        .requestHandler(ApiRouter.create(vertx, services));
+    return server.listen(port, http.host());
+  }
+
+  /** Stops accepting, lets in-flight requests finish within the configured bound, then closes. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(services.config().http().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+}

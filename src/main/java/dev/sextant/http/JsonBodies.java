@@ -1,0 +1,51 @@
+package dev.sextant.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.List;
+
+/** Reads request bodies as JSON within the contract's limits (nesting at most 64 levels). */
+public final class JsonBodies {
+
+  public static final int MAX_NESTING = 64;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+      .build();
+
+  private JsonBodies() {}
+
+  /** The body as a JSON object, or a 400 {@link Problem} saying what is wrong with it. */
+  public static JsonObject object(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw Problem.badRequest("A JSON object body is required");
+    }
+    if (parse(body) instanceof JsonObject object) {
+      return object;
+    }
+    throw Problem.badRequest("The request body must be a JSON object");
+  }
+
+  private static Object parse(Buffer body) {
+    try (JsonParser parser = FACTORY.createParser(body.getBytes())) {
+      return JacksonCodec.fromParser(parser, Object.class);
+    } catch (DecodeException e) {
+      if (e.getCause() instanceof StreamConstraintsException) {
+        throw Problem.validation(List.of(new Problem.FieldError("body",
+            "JSON nesting is deeper than " + MAX_NESTING + " levels")));
+      }
+      throw Problem.badRequest("The request body is not valid JSON");
+    } catch (IOException e) {
+      throw Problem.badRequest("The request body is not valid JSON");
+    }
+  }
+}

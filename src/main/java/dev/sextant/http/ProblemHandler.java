@@ -1,0 +1,90 @@
+package dev.sextant.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure — a {@link Problem}, a router status such as 404 or 405, a body-limit 413, or
+ * an unexpected exception — into {@code application/problem+json}. Unexpected failures are logged
+ * with the request id and answered without any internals.
+ */
+public final class ProblemHandler implements Handler<RoutingContext> {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended()) {
+      return;
+    }
+    if (response.headWritten()) {
+      // a streamed answer failed half-way: the client must not take it for a whole one
+      ctx.request().connection().close();
+      return;
+    }
+    Problem problem = toProblem(ctx);
+    JsonArray errors = new JsonArray();
+    problem.errors().forEach(e ->
+        errors.add(new JsonObject().put("field", e.field()).put("message", e.message())));
+    JsonObject body = new JsonObject()
+        .put("type", problem.type())
+        .put("title", title(problem.status()))
+        .put("status", problem.status())
+        .put("detail", problem.detail())
+        .put("request_id", RequestContextHandler.requestId(ctx))
+        .put("errors", errors);
+    problem.headers().forEach(response::putHeader);
+    response.setStatusCode(problem.status())
+        .putHeader("Content-Type", "application/problem+json")
+        .end(body.toBuffer());
+  }
+
+  private Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    if (failure instanceof HttpException http && http.getStatusCode() < 500) {
+      return Problem.of(http.getStatusCode(), detailFor(http.getStatusCode(), http.getPayload()));
+    }
+    if (failure instanceof DecodeException) {
+      return Problem.badRequest("The request body is not valid JSON");
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (status >= 400 && status < 500) {
+      return Problem.of(status, detailFor(status, null));
+    }
+    if (status == 503) {
+      return Problem.of(503, "The service is temporarily unavailable");
+    }
+    log.error("request {} failed: {} {}", RequestContextHandler.requestId(ctx),
+        ctx.request().method(), ctx.request().path(), failure);
+    return Problem.of(500, "An unexpected error occurred; quote the request id when reporting it");
+  }
+
+  private static String detailFor(int status, String payload) {
+    if (payload != null && !payload.isBlank()) {
+      return payload;
+    }
+    return switch (status) {
+      case 404 -> "No such resource";
+      case 405 -> "This method is not allowed on this resource";
+      case 413 -> "The request body is too large";
+      case 415 -> "Unsupported content type";
+      default -> title(status);
+    };
+  }
+
+  private static String title(int status) {
+    return HttpResponseStatus.valueOf(status).reasonPhrase();
+  }
+}

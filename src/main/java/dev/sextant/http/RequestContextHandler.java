@@ -1,0 +1,37 @@
+package dev.sextant.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * First handler of every request: gives it an {@code X-Request-ID} (the caller's, when well formed)
+ * and stamps {@code X-Process-Time} in milliseconds just before the headers leave.
+ */
+public final class RequestContextHandler implements Handler<RoutingContext> {
+
+  private static final String REQUEST_ID = "sextant.request_id";
+  private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long started = System.nanoTime();
+    String incoming = ctx.request().getHeader("X-Request-ID");
+    String id = incoming != null && VALID_ID.matcher(incoming).matches()
+        ? incoming
+        : UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    HttpServerResponse response = ctx.response();
+    response.putHeader("X-Request-ID", id);
+    response.headersEndHandler(v -> response.putHeader("X-Process-Time",
+        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1_000_000.0)));
+    ctx.next();
+  }
+
+  public static String requestId(RoutingContext ctx) {
+    return ctx.get(REQUEST_ID);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.sextant.support;
+
+import dev.sextant.Application;
+import dev.sextant.config.ConfigLoader;
+import dev.sextant.config.SextantConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A whole Sextant instance on a random port, configured exactly as in production (the shipped
+ * {@code conf/sextant.yaml} plus environment overrides), against the test PostgreSQL and Redis.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private final Application app;
+  private final String databaseUrl;
+  public final ApiClient client;
+
+  private TestServer(Application app, String databaseUrl) {
+    this.app = app;
+    this.databaseUrl = databaseUrl;
+    this.client = new ApiClient("http://127.0.0.1:" + app.port());
+  }
+
+  /** A server with a fresh database of its own. */
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  public static TestServer start(Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>();
+    merged.put("DATABASE_URL", TestInfra.newDatabase());
+    merged.put("REDIS_URL", TestInfra.redisUrl());
+    merged.put("SEXTANT_HTTP_PORT", "0");
+    merged.put("SEXTANT_HTTP_INSTANCES", "2");
+    merged.put("SEXTANT_HTTP_ACCESS_LOG", "false");
+    merged.putAll(env);
+    return startWith(merged);
+  }
+
+  /** A second instance over the same database and Redis, as behind a load balancer. */
+  public TestServer sibling() {
+    return start(Map.of("DATABASE_URL", databaseUrl));
+  }
+
+  private static TestServer startWith(Map<String, String> env) {
+    PrometheusMeterRegistry registry = Application.newRegistry();
+    Vertx vertx = Application.newVertx(registry);
+    SextantConfig config = ConfigLoader.load(vertx, env).await();
+    Application app = Application.start(vertx, registry, config).await();
+    return new TestServer(app, config.database().url());
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String databaseUrl() {
+    return databaseUrl;
+  }
+
+  public Application app() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    app.stop().await();
+  }
+}

@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -99,10 +100,15 @@ public final class Application {
     services.lifecycle().startDraining();
     long delay = services.config().http().drainDelayMs();
     Future<Void> drained = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
-    return drained
+    Future<Void> released = drained
         .compose(v -> vertx.undeploy(deploymentId))
+        .onComplete(v -> log.info("HTTP servers stopped"))
         .eventually(() -> services.pool().close())
-        .eventually(() -> services.redis().close())
-        .eventually(vertx::close);
+        .eventually(() -> services.redis().close());
+    // Vert.x completes its own close from a fresh thread; chaining it to a future bound to one of
+    // its (by then terminated) event loops would never complete, so hand its result on directly.
+    Promise<Void> closed = Promise.promise();
+    released.onComplete(v -> vertx.close().onComplete(closed));
+    return closed.future();
   }
 }

@@ -95,7 +95,7 @@ public final class Main {
     log.info("""
         sextant dev server is ready at {}
           try:  curl -s -X POST {}/api/v1/auth/signup -H 'Content-Type: application/json' \\
-                  -d '{{"email":"you@example.com","password":"correct horse battery","name":"You"}}'
+                  -d '{"email":"you@example.com","password":"correct horse battery","name":"You"}'
           then: see README.md for login, projects and API keys""", base, base);
   }
 }

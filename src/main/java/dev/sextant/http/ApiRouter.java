@@ -8,7 +8,6 @@ import dev.sextant.ops.HealthRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
@@ -31,10 +30,9 @@ public final class ApiRouter {
         services.config().redis().healthTimeoutMs(), services.lifecycle());
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
 
-    router.route("/api/*").handler(ContentTypeHandler.json());
-    // A body handler that already ran is skipped by the next one, so a route with a larger limit
-    // (ingest, later) is mounted before this general one.
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+    // cross-cutting handlers sit on path-less routes: a path here would show in every route label
+    router.route().handler(ContentTypeHandler.json("/api/"));
+    router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
 
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth());
     ProjectRoutes.mount(router, services.pool(), auth);

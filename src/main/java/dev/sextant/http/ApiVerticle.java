@@ -27,6 +27,9 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setCompressionContentSizeThreshold(http.compressionThresholdBytes())
         .setDecompressionSupported(true)
+        // HTTP/1.1 only: an h2c upgrade request skips body decompression, and HAProxy and the
+        // OpenTelemetry exporters speak HTTP/1.1 anyway
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
     server = vertx.createHttpServer(options)
         .requestHandler(ApiRouter.create(vertx, services));

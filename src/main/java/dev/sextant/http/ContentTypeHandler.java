@@ -13,24 +13,28 @@ import java.util.Locale;
  */
 public final class ContentTypeHandler implements Handler<RoutingContext> {
 
+  private final String pathPrefix;
   private final List<String> accepted;
 
-  private ContentTypeHandler(List<String> accepted) {
+  private ContentTypeHandler(String pathPrefix, List<String> accepted) {
+    this.pathPrefix = pathPrefix;
     this.accepted = accepted;
   }
 
-  public static ContentTypeHandler json() {
-    return new ContentTypeHandler(List.of("application/json"));
+  /** JSON bodies only, on every path under {@code pathPrefix}. */
+  public static ContentTypeHandler json(String pathPrefix) {
+    return new ContentTypeHandler(pathPrefix, List.of("application/json"));
   }
 
-  public static ContentTypeHandler of(String... mediaTypes) {
-    return new ContentTypeHandler(List.of(mediaTypes));
+  /** Any of {@code mediaTypes}, on every path under {@code pathPrefix}. */
+  public static ContentTypeHandler of(String pathPrefix, String... mediaTypes) {
+    return new ContentTypeHandler(pathPrefix, List.of(mediaTypes));
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (!hasBody(request) || accepts(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+    if (!ctx.normalizedPath().startsWith(pathPrefix) || !hasBody(request) || accepts(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
       ctx.next();
       return;
     }

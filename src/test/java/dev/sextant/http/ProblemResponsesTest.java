@@ -1,0 +1,117 @@
+package dev.sextant.http;
+
+import static dev.sextant.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Every response")
+class ProblemResponsesTest {
+
+  private static TestServer server;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", "4096"));
+    api = server.client;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  @DisplayName("carries X-Request-ID and X-Process-Time, success or error")
+  void tracingHeaders() {
+    for (Response r : new Response[] {
+        api.get("/health/live", null), api.get("/nowhere", null), api.get("/api/v1/me", null)}) {
+      assertThat(r.header("X-Request-ID")).isNotBlank();
+      assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+    }
+  }
+
+  @Test
+  @DisplayName("echoes a well-formed incoming X-Request-ID and replaces a malformed one")
+  void requestIdEcho() {
+    Response echoed = api.send(api.request("/health/live").header("X-Request-ID", "abc.DEF-123_x").build());
+    assertThat(echoed.header("X-Request-ID")).isEqualTo("abc.DEF-123_x");
+    Response replaced = api.send(api.request("/health/live").header("X-Request-ID", "bad id!").build());
+    assertThat(replaced.header("X-Request-ID")).isNotEqualTo("bad id!").matches("[A-Za-z0-9._-]+");
+  }
+
+  @Test
+  @DisplayName("answers an unknown route with a 404 problem")
+  void unknownRoute() {
+    assertProblem(api.get("/api/v1/no-such-thing", null), 404);
+  }
+
+  @Test
+  @DisplayName("answers a wrong method with a 405 problem")
+  void wrongMethod() {
+    assertProblem(api.delete("/api/v1/auth/login", null), 405);
+  }
+
+  @Test
+  @DisplayName("answers malformed JSON with a 400 problem")
+  void malformedJson() {
+    Response r = api.send(api.request("/api/v1/auth/signup").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\": ")).build());
+    assertProblem(r, 400);
+  }
+
+  @Test
+  @DisplayName("answers a JSON body that is not an object with a 400 problem")
+  void notAnObject() {
+    assertProblem(api.post("/api/v1/auth/signup", null, "[1,2,3]"), 400);
+  }
+
+  @Test
+  @DisplayName("answers a body nested deeper than 64 levels with a 400 naming the body")
+  void deepNesting() {
+    String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+    Response r = api.post("/api/v1/auth/signup", null, deep);
+    assertProblem(r, 400);
+    assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("body");
+  }
+
+  @Test
+  @DisplayName("answers a wrong Content-Type with a 415 problem")
+  void wrongContentType() {
+    Response r = api.send(api.request("/api/v1/auth/signup").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    assertProblem(r, 415);
+  }
+
+  @Test
+  @DisplayName("answers a body over the limit with a 413 problem")
+  void bodyTooLarge() {
+    String big = new JsonObject().put("email", "x".repeat(10_000)).encode();
+    assertProblem(api.post("/api/v1/auth/signup", null, big), 413);
+  }
+
+  @Test
+  @DisplayName("accepts a gzip-compressed request body")
+  void gzipRequestBody() throws Exception {
+    byte[] json = new JsonObject().put("email", "gz-" + System.nanoTime() + "@example.com")
+        .put("password", "long enough pw").put("name", "Gzip").encode().getBytes();
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write(json);
+    }
+    Response r = api.send(api.request("/api/v1/auth/signup")
+        .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.sextant.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Metrics")
+class MetricsTest {
+
+  private static TestServer server;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.client;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  @DisplayName("expose an HTTP latency histogram labelled by route template, never by raw path")
+  void histogramByRouteTemplate() {
+    String session = api.newSession();
+    String projectId = api.newProject(session, "metrics");
+    assertThat(api.get("/api/v1/projects/" + projectId + "/api-keys", session).status()).isEqualTo(200);
+
+    Response metrics = api.get("/metrics", null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+    String text = metrics.body();
+    assertThat(text.lines()
+        .filter(l -> l.startsWith("vertx_http_server_response_time_seconds_bucket"))
+        .filter(l -> l.contains("route=\"/api/v1/projects/:id/api-keys\"")))
+        .isNotEmpty();
+    assertThat(text).doesNotContain(projectId);
+    assertThat(text).contains("jvm_memory_used_bytes");
+  }
+}

@@ -4,8 +4,11 @@ import dev.sextant.Services;
 import dev.sextant.auth.AuthRoutes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.config.SextantConfig.HttpConfig;
+import dev.sextant.ingest.IngestRoutes;
+import dev.sextant.ingest.IngestService;
 import dev.sextant.ops.HealthRoutes;
 import dev.sextant.projects.ProjectRoutes;
+import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -36,6 +39,8 @@ public final class ApiRouter {
 
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth());
     ProjectRoutes.mount(router, services.pool(), auth);
+    IngestRoutes.mount(router, new IngestService(services.pool(), services.registry()), auth);
+    TraceRoutes.mount(router, services.pool(), auth);
 
     ProblemHandler problems = new ProblemHandler();
     for (int status = 400; status < 600; status++) {

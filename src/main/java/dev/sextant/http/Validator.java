@@ -1,18 +1,27 @@
 package dev.sextant.http;
 
+import dev.sextant.common.Ids;
+import dev.sextant.common.Times;
 import dev.sextant.http.Problem.FieldError;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Collects every field error of one input object, so a client learns all that is wrong at once;
- * {@link #validate()} then fails with a 400 naming each field.
+ * {@link #validate()} then fails with a 400 naming each field. Each getter returns null when the
+ * field is absent, JSON null or invalid (recording why in the last case).
  */
 public final class Validator {
 
   /** Names (of users, projects, keys, traces…) are at most this long. */
   public static final int MAX_NAME = 512;
+  /** Free text (comments, status messages) is at most this long. */
+  public static final int MAX_TEXT = 16_384;
 
   private final JsonObject input;
   private final String prefix;
@@ -22,6 +31,7 @@ public final class Validator {
     this(input, "");
   }
 
+  /** Field names in errors are reported as {@code prefix + field}, e.g. {@code span.trace_id}. */
   public Validator(JsonObject input, String prefix) {
     this.input = input;
     this.prefix = prefix;
@@ -29,8 +39,8 @@ public final class Validator {
 
   public String requiredString(String field, int maxLength) {
     String value = optionalString(field, maxLength);
-    if (value == null && !has(field)) {
-      error(field, "is required");
+    if (value == null && isAbsent(field)) {
+      error(field, "required");
     } else if (value != null && value.isBlank()) {
       error(field, "must not be blank");
     }
@@ -48,16 +58,60 @@ public final class Validator {
     }
     if (s.length() > maxLength) {
       error(field, "must be at most " + maxLength + " characters");
+      return null;
+    }
+    if (s.indexOf('\0') >= 0) {
+      error(field, "must not contain NUL characters");
+      return null;
+    }
+    return s;
+  }
+
+  /** A client-supplied id: {@code [A-Za-z0-9._:-]{1,128}}. */
+  public String optionalClientId(String field) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s) || !Ids.isValidClientId(s)) {
+      error(field, "must match [A-Za-z0-9._:-]{1,128}");
+      return null;
+    }
+    return s;
+  }
+
+  public String requiredClientId(String field) {
+    String value = optionalClientId(field);
+    if (isAbsent(field)) {
+      error(field, "required");
+    }
+    return value;
+  }
+
+  /** One of {@code allowed}, or null when absent. */
+  public String optionalEnum(String field, Set<String> allowed) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s) || !allowed.contains(s)) {
+      error(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+      return null;
     }
     return s;
   }
 
   public Integer optionalInt(String field, int min, int max) {
+    Long value = optionalLong(field, min, max);
+    return value == null ? null : value.intValue();
+  }
+
+  public Long optionalLong(String field, long min, long max) {
     Object value = input.getValue(field);
     if (value == null) {
       return null;
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+    if (!(value instanceof Number n) || !isWhole(n)) {
       error(field, "must be an integer");
       return null;
     }
@@ -66,7 +120,83 @@ public final class Validator {
       error(field, "must be between " + min + " and " + max);
       return null;
     }
-    return (int) v;
+    return v;
+  }
+
+  /** A finite number at least {@code min}. */
+  public Double optionalDouble(String field, double min) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+      error(field, "must be a number");
+      return null;
+    }
+    if (n.doubleValue() < min) {
+      error(field, "must be at least " + min);
+      return null;
+    }
+    return n.doubleValue();
+  }
+
+  /** RFC 3339 with any offset, or epoch nanoseconds as a string. */
+  public OffsetDateTime optionalTimestamp(String field) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    OffsetDateTime time = value instanceof String s ? Times.parse(s) : null;
+    if (time == null) {
+      error(field, "must be an RFC 3339 timestamp or epoch nanoseconds as a string");
+    }
+    return time;
+  }
+
+  /** An array of at most {@code maxItems} non-blank strings of at most {@code maxLength} each. */
+  public List<String> optionalStringArray(String field, int maxItems, int maxLength) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonArray array)) {
+      error(field, "must be an array of strings");
+      return null;
+    }
+    if (array.size() > maxItems) {
+      error(field, "must have at most " + maxItems + " items");
+      return null;
+    }
+    List<String> result = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength || s.indexOf('\0') >= 0) {
+        error(field, "must hold non-blank strings of at most " + maxLength + " characters");
+        return null;
+      }
+      result.add(s);
+    }
+    return result;
+  }
+
+  public JsonObject optionalObject(String field) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      error(field, "must be an object");
+      return null;
+    }
+    return storable(field, object) ? object : null;
+  }
+
+  /** Any JSON value, encoded; null when absent. */
+  public String optionalJson(String field) {
+    Object value = input.getValue(field);
+    if (value == null || !storable(field, value)) {
+      return null;
+    }
+    return io.vertx.core.json.Json.encode(value);
   }
 
   /** Records {@code message} against {@code field} unless {@code ok}. */
@@ -88,6 +218,11 @@ public final class Validator {
     return errors;
   }
 
+  /** The errors as one line: {@code span.trace_id: required; span.kind: must be one of …}. */
+  public String summary() {
+    return String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList());
+  }
+
   /** Fails with a validation {@link Problem} if any field was invalid. */
   public void validate() {
     if (!errors.isEmpty()) {
@@ -95,7 +230,46 @@ public final class Validator {
     }
   }
 
-  private boolean has(String field) {
-    return input.containsKey(field) && input.getValue(field) != null;
+  private boolean isAbsent(String field) {
+    return input.getValue(field) == null;
+  }
+
+  private static boolean isWhole(Number n) {
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15;
+    }
+    return !(n instanceof java.math.BigDecimal) && !(n instanceof java.math.BigInteger);
+  }
+
+  /** PostgreSQL's jsonb refuses NUL characters anywhere, so such values are refused up front. */
+  private boolean storable(String field, Object value) {
+    if (containsNul(value)) {
+      error(field, "must not contain NUL characters");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean containsNul(Object value) {
+    if (value instanceof String s) {
+      return s.indexOf('\0') >= 0;
+    }
+    if (value instanceof JsonObject o) {
+      for (Map.Entry<String, Object> e : o) {
+        if (e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (value instanceof JsonArray a) {
+      for (Object item : a) {
+        if (containsNul(item)) {
+          return true;
+        }
+      }
+    } else if (value instanceof Double d) {
+      return !Double.isFinite(d);
+    }
+    return false;
   }
 }

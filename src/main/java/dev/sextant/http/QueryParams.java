@@ -1,0 +1,98 @@
+package dev.sextant.http;
+
+import dev.sextant.common.Cursors;
+import dev.sextant.common.Times;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+
+/** Query-string parameters with the contract's rules; a bad value is a 400 naming the parameter. */
+public final class QueryParams {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 1000;
+
+  private QueryParams() {}
+
+  /** {@code limit}: 1–1000, default 50. */
+  public static int limit(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    if (raw == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(raw.trim());
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid("limit", "must be an integer from 1 to " + MAX_LIMIT);
+  }
+
+  /** {@code cursor}: null on the first page; malformed is a 400. */
+  public static Cursors.Position cursor(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("cursor");
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    Cursors.Position position = Cursors.decode(raw);
+    if (position == null) {
+      throw invalid("cursor", "is malformed: pass back the next_cursor of a previous page");
+    }
+    return position;
+  }
+
+  public static OffsetDateTime timestamp(RoutingContext ctx, String name) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    OffsetDateTime time = Times.parse(raw);
+    if (time == null) {
+      throw invalid(name, "must be an RFC 3339 timestamp");
+    }
+    return time;
+  }
+
+  public static String string(RoutingContext ctx, String name, int maxLength) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    if (raw.length() > maxLength || raw.indexOf('\0') >= 0) {
+      throw invalid(name, "must be at most " + maxLength + " characters");
+    }
+    return raw;
+  }
+
+  public static List<String> all(RoutingContext ctx, String name, int maxCount, int maxLength) {
+    List<String> values = ctx.queryParams().getAll(name);
+    if (values.size() > maxCount) {
+      throw invalid(name, "may be given at most " + maxCount + " times");
+    }
+    for (String value : values) {
+      if (value.isEmpty() || value.length() > maxLength || value.indexOf('\0') >= 0) {
+        throw invalid(name, "must be 1 to " + maxLength + " characters");
+      }
+    }
+    return values;
+  }
+
+  public static String oneOf(RoutingContext ctx, String name, Set<String> allowed, String fallback) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    if (!allowed.contains(raw)) {
+      throw invalid(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+    }
+    return raw;
+  }
+
+  private static Problem invalid(String name, String message) {
+    return Problem.validation(List.of(new Problem.FieldError(name, message)));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.sextant.ingest;
+
+import dev.sextant.auth.Authenticator;
+import dev.sextant.http.AsyncHandler;
+import dev.sextant.http.JsonBodies;
+import dev.sextant.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code POST /api/v1/ingest}: Sextant's own batch API (API.md 4.1). */
+public final class IngestRoutes {
+
+  private final IngestService ingest;
+
+  private IngestRoutes(IngestService ingest) {
+    this.ingest = ingest;
+  }
+
+  public static void mount(Router router, IngestService ingest, Authenticator auth) {
+    IngestRoutes routes = new IngestRoutes(ingest);
+    router.post("/api/v1/ingest").handler(auth.requireApiKey())
+        .handler(AsyncHandler.of(routes::ingestBatch));
+  }
+
+  private Future<?> ingestBatch(RoutingContext ctx) {
+    JsonArray batch = IngestService.batchOf(JsonBodies.object(ctx));
+    return ingest.ingest(Authenticator.project(ctx).projectId(), batch)
+        .compose(results -> {
+          JsonArray json = new JsonArray();
+          results.forEach(r -> json.add(r.toJson()));
+          return Responses.json(ctx, 207, new io.vertx.core.json.JsonObject().put("results", json));
+        });
+  }
+}

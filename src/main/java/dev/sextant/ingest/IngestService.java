@@ -1,0 +1,141 @@
+package dev.sextant.ingest;
+
+import dev.sextant.http.Problem;
+import dev.sextant.http.Validator;
+import dev.sextant.ingest.Writes.ScoreWrite;
+import dev.sextant.ingest.Writes.SpanWrite;
+import dev.sextant.ingest.Writes.TraceWrite;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Ingests a batch of trace, span and score items for one project: each item is validated on its
+ * own (one bad item never rejects the others), the valid ones are written in one transaction, and
+ * every item gets its own result. An item is reported 201 only once its transaction has committed.
+ * Both {@code /api/v1/ingest} and OTLP go through here.
+ */
+public final class IngestService {
+
+  public static final int MAX_ITEMS = 1000;
+
+  /** One item's outcome: 201 with its id, or 400 with what is wrong. */
+  public record ItemResult(int index, String type, String id, int status, String error) {
+
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("index", index);
+      if (id != null) {
+        json.put("id", id);
+      }
+      json.put("status", status);
+      if (error != null) {
+        json.put("error", error);
+      }
+      return json;
+    }
+  }
+
+  private final IngestRepository repository;
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  public IngestService(Pool pool, MeterRegistry registry) {
+    this.repository = new IngestRepository(pool);
+    for (String type : ItemParser.types()) {
+      for (String outcome : List.of("accepted", "rejected")) {
+        counters.put(type + outcome, Counter.builder("sextant.ingest.items")
+            .description("Ingested items by type and outcome")
+            .tag("type", type).tag("outcome", outcome).register(registry));
+      }
+    }
+  }
+
+  /** Validates the envelope {@code {"batch":[…]}}: a 400 for the whole request when it is wrong. */
+  public static JsonArray batchOf(JsonObject body) {
+    Object batch = body.getValue("batch");
+    if (!(batch instanceof JsonArray array)) {
+      throw Problem.validation(List.of(new Problem.FieldError("batch",
+          batch == null ? "required" : "must be an array")));
+    }
+    if (array.size() > MAX_ITEMS) {
+      throw Problem.validation(List.of(new Problem.FieldError("batch",
+          "must have at most " + MAX_ITEMS + " items")));
+    }
+    return array;
+  }
+
+  public Future<List<ItemResult>> ingest(UUID projectId, JsonArray batch) {
+    List<ItemResult> results = new ArrayList<>(batch.size());
+    // one write per id: a batch may carry the same item twice, the later winning field by field
+    Map<String, TraceWrite> traces = new LinkedHashMap<>();
+    Map<String, SpanWrite> spans = new LinkedHashMap<>();
+    Map<String, ScoreWrite> scores = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      results.add(parse(i, batch.getValue(i), traces, spans, scores));
+    }
+    if (traces.isEmpty() && spans.isEmpty() && scores.isEmpty()) {
+      return Future.succeededFuture(count(results));
+    }
+    return repository.write(projectId, traces.values(), spans.values(), scores.values())
+        .map(v -> count(results));
+  }
+
+  private static ItemResult parse(int index, Object item, Map<String, TraceWrite> traces,
+      Map<String, SpanWrite> spans, Map<String, ScoreWrite> scores) {
+    if (!(item instanceof JsonObject object)) {
+      return new ItemResult(index, null, null, 400, "item: must be an object");
+    }
+    Object type = object.getValue("type");
+    if (!(type instanceof String t) || !ItemParser.types().contains(t)) {
+      return new ItemResult(index, null, null, 400, "type: must be one of trace, span, score");
+    }
+    if (!(object.getValue("body") instanceof JsonObject body)) {
+      return new ItemResult(index, t, null, 400, t + ".body: must be an object");
+    }
+    Validator v = new Validator(body, t + ".");
+    String id;
+    switch (t) {
+      case "trace" -> {
+        TraceWrite w = ItemParser.trace(body, v);
+        id = w.id();
+        if (!v.hasErrors()) {
+          traces.merge(w.id(), w, TraceWrite::then);
+        }
+      }
+      case "span" -> {
+        SpanWrite w = ItemParser.span(body, v);
+        id = w.id();
+        if (!v.hasErrors()) {
+          spans.merge(w.traceId() + "\n" + w.id(), w, SpanWrite::then);
+        }
+      }
+      default -> {
+        ScoreWrite w = ItemParser.score(body, v);
+        id = w.id();
+        if (!v.hasErrors()) {
+          scores.merge(w.id(), w, ScoreWrite::then);
+        }
+      }
+    }
+    return v.hasErrors()
+        ? new ItemResult(index, t, id, 400, v.summary())
+        : new ItemResult(index, t, id, 201, null);
+  }
+
+  private List<ItemResult> count(List<ItemResult> results) {
+    for (ItemResult r : results) {
+      if (r.type() != null) {
+        counters.get(r.type() + (r.status() == 201 ? "accepted" : "rejected")).increment();
+      }
+    }
+    return results;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.sextant.ingest;
+
+/**
+ * Set-based writes of one batch: each type is one multi-row upsert over {@code unnest} of column
+ * arrays. A field sent as null keeps its stored value. Rows are written in id order so that two
+ * batches touching the same traces lock them in the same order.
+ */
+final class IngestSql {
+
+  private IngestSql() {}
+
+  /**
+   * Traces, including stubs for traces only referenced by spans or scores. Taking the row lock of
+   * every trace first serialises concurrent batches of one trace, so the derived fields that
+   * {@link #RECOMPUTE_TRACES} writes always count every committed span.
+   */
+  static final String UPSERT_TRACES = """
+      INSERT INTO traces AS t (project_id, id, name, user_id, session_id, release, tags, metadata,
+                               input, output, start_time, end_time, status, sort_time)
+      SELECT $1, r.id, r.name, r.user_id, r.session_id, r.release,
+             CASE WHEN r.tags IS NULL THEN NULL
+                  ELSE ARRAY(SELECT jsonb_array_elements_text(r.tags::jsonb)) END,
+             r.metadata::jsonb, r.input::jsonb, r.output::jsonb, r.start_time, r.end_time, r.status,
+             COALESCE(r.start_time, now())
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[],
+                    $13::text[])
+             AS r(id, name, user_id, session_id, release, tags, metadata, input, output,
+                  start_time, end_time, status)
+       ORDER BY r.id
+      ON CONFLICT (project_id, id) DO UPDATE SET
+        name       = COALESCE(EXCLUDED.name, t.name),
+        user_id    = COALESCE(EXCLUDED.user_id, t.user_id),
+        session_id = COALESCE(EXCLUDED.session_id, t.session_id),
+        release    = COALESCE(EXCLUDED.release, t.release),
+        tags       = COALESCE(EXCLUDED.tags, t.tags),
+        metadata   = COALESCE(EXCLUDED.metadata, t.metadata),
+        input      = COALESCE(EXCLUDED.input, t.input),
+        output     = COALESCE(EXCLUDED.output, t.output),
+        start_time = COALESCE(EXCLUDED.start_time, t.start_time),
+        end_time   = COALESCE(EXCLUDED.end_time, t.end_time),
+        status     = COALESCE(EXCLUDED.status, t.status),
+        updated_at = now()""";
+
+  static final String UPSERT_SPANS = """
+      INSERT INTO spans AS s (project_id, trace_id, id, parent_id, name, kind, start_time, end_time,
+                              status, status_message, model, input_tokens, output_tokens, cost_usd,
+                              input, output, attributes)
+      SELECT $1, r.trace_id, r.id, r.parent_id, r.name, r.kind, r.start_time, r.end_time, r.status,
+             r.status_message, r.model, r.input_tokens, r.output_tokens, r.cost_usd,
+             r.input::jsonb, r.output::jsonb, r.attributes::jsonb
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                    $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+                    $12::bigint[], $13::bigint[], $14::float8[], $15::text[], $16::text[],
+                    $17::text[])
+             AS r(trace_id, id, parent_id, name, kind, start_time, end_time, status,
+                  status_message, model, input_tokens, output_tokens, cost_usd, input, output,
+                  attributes)
+       ORDER BY r.trace_id, r.id
+      ON CONFLICT (project_id, trace_id, id) DO UPDATE SET
+        parent_id      = COALESCE(EXCLUDED.parent_id, s.parent_id),
+        name           = COALESCE(EXCLUDED.name, s.name),
+        kind           = COALESCE(EXCLUDED.kind, s.kind),
+        start_time     = COALESCE(EXCLUDED.start_time, s.start_time),
+        end_time       = COALESCE(EXCLUDED.end_time, s.end_time),
+        status         = COALESCE(EXCLUDED.status, s.status),
+        status_message = COALESCE(EXCLUDED.status_message, s.status_message),
+        model          = COALESCE(EXCLUDED.model, s.model),
+        input_tokens   = COALESCE(EXCLUDED.input_tokens, s.input_tokens),
+        output_tokens  = COALESCE(EXCLUDED.output_tokens, s.output_tokens),
+        cost_usd       = COALESCE(EXCLUDED.cost_usd, s.cost_usd),
+        input          = COALESCE(EXCLUDED.input, s.input),
+        output         = COALESCE(EXCLUDED.output, s.output),
+        attributes     = COALESCE(EXCLUDED.attributes, s.attributes),
+        updated_at     = now()""";
+
+  static final String UPSERT_SCORES = """
+      INSERT INTO scores AS c (project_id, id, trace_id, span_id, name, value_num, value_label,
+                               source, comment)
+      SELECT $1, r.id, r.trace_id, r.span_id, r.name, r.value_num, r.value_label, r.source, r.comment
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],
+                    $8::text[], $9::text[])
+             AS r(id, trace_id, span_id, name, value_num, value_label, source, comment)
+       ORDER BY r.id
+      ON CONFLICT (project_id, id) DO UPDATE SET
+        trace_id    = EXCLUDED.trace_id,
+        span_id     = COALESCE(EXCLUDED.span_id, c.span_id),
+        name        = EXCLUDED.name,
+        value_num   = EXCLUDED.value_num,
+        value_label = EXCLUDED.value_label,
+        source      = COALESCE(EXCLUDED.source, c.source),
+        comment     = COALESCE(EXCLUDED.comment, c.comment),
+        updated_at  = now()""";
+
+  /** Re-derives the span aggregates of the batch's traces from the spans now stored. */
+  static final String RECOMPUTE_TRACES = """
+      UPDATE traces t SET
+        span_count    = a.span_count,
+        span_errors   = a.span_errors,
+        input_tokens  = a.input_tokens,
+        output_tokens = a.output_tokens,
+        total_cost    = a.total_cost,
+        span_start    = a.span_start,
+        span_end      = a.span_end,
+        sort_time     = COALESCE(t.start_time, a.span_start, t.created_at),
+        is_error      = (t.status IS NOT DISTINCT FROM 'error' OR a.span_errors > 0)
+        FROM (SELECT ids.id,
+                     count(s.id)::int AS span_count,
+                     (count(*) FILTER (WHERE s.status = 'error'))::int AS span_errors,
+                     COALESCE(sum(s.input_tokens), 0)::bigint AS input_tokens,
+                     COALESCE(sum(s.output_tokens), 0)::bigint AS output_tokens,
+                     COALESCE(sum(s.cost_usd), 0) AS total_cost,
+                     min(s.start_time) AS span_start,
+                     max(COALESCE(s.end_time, s.start_time)) AS span_end
+                FROM unnest($2::text[]) AS ids(id)
+                LEFT JOIN spans s ON s.project_id = $1 AND s.trace_id = ids.id
+               GROUP BY ids.id) a
+       WHERE t.project_id = $1 AND t.id = a.id""";
+}

@@ -1,0 +1,267 @@
+package dev.sextant.ingest;
+
+import static dev.sextant.support.Batches.batch;
+import static dev.sextant.support.Batches.score;
+import static dev.sextant.support.Batches.span;
+import static dev.sextant.support.Batches.trace;
+import static dev.sextant.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Batch ingestion")
+class IngestTest {
+
+  private static TestServer server;
+  private static ApiClient api;
+  private static String key;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.client;
+    key = api.newProjectKey();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String uid() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static JsonArray results(Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(207);
+    return r.json().getJsonArray("results");
+  }
+
+  private static JsonObject read(String traceId) {
+    Response r = api.get("/api/v1/traces/" + traceId, key);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  @Test
+  @DisplayName("answers 207 with a result per item: bad items are refused, the others stored")
+  void mixedBatch() {
+    String t = uid();
+    Response r = api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("id", t).put("name", "chat").put("tags", new JsonArray().add("prod"))
+            .put("start_time", "2026-11-26T20:18:38.123+01:00").put("end_time", "2026-11-26T19:18:40.123Z")),
+        span(new JsonObject().put("id", "s1").put("name", "llm-call")),
+        span(new JsonObject().put("id", "s2").put("trace_id", t).put("kind", "llm").put("model", "gpt-4o")
+            .put("input_tokens", 812).put("output_tokens", 96).put("cost_usd", 0.0031)),
+        new JsonObject().put("type", "banana").put("body", new JsonObject()),
+        score(new JsonObject().put("id", "sc-" + t).put("trace_id", t).put("name", "helpfulness")
+            .put("value", 0.8).put("source", "human")),
+        span(new JsonObject().put("trace_id", t).put("kind", "quantum"))));
+    JsonArray results = results(r);
+    assertThat(results).hasSize(6);
+    assertThat(results.getJsonObject(0).getMap()).containsEntry("index", 0).containsEntry("id", t)
+        .containsEntry("status", 201);
+    assertThat(results.getJsonObject(1).getInteger("status")).isEqualTo(400);
+    assertThat(results.getJsonObject(1).getString("error")).isEqualTo("span.trace_id: required");
+    assertThat(results.getJsonObject(2).getInteger("status")).isEqualTo(201);
+    assertThat(results.getJsonObject(3).getInteger("status")).isEqualTo(400);
+    assertThat(results.getJsonObject(4).getInteger("status")).isEqualTo(201);
+    assertThat(results.getJsonObject(5).getInteger("status")).isEqualTo(400);
+    assertThat(results.getJsonObject(5).getString("error")).contains("span.kind");
+
+    JsonObject trace = read(t);
+    assertThat(trace.getString("name")).isEqualTo("chat");
+    assertThat(trace.getString("start_time")).isEqualTo("2026-11-26T19:18:38.123Z");
+    assertThat(trace.getDouble("latency_ms")).isEqualTo(2000.0);
+    assertThat(trace.getJsonArray("tags")).containsExactly("prod");
+    assertThat(trace.getJsonArray("spans")).hasSize(1);
+    assertThat(trace.getJsonArray("scores")).hasSize(1);
+    assertThat(trace.getJsonArray("scores").getJsonObject(0).getDouble("value")).isEqualTo(0.8);
+    assertThat(trace.getInteger("span_count")).isEqualTo(1);
+    assertThat(trace.getLong("input_tokens")).isEqualTo(812);
+    assertThat(trace.getLong("output_tokens")).isEqualTo(96);
+    assertThat(trace.getDouble("total_cost")).isEqualTo(0.0031);
+  }
+
+  @Test
+  @DisplayName("upserts by id: a re-sent item updates, never duplicates, and absent fields keep their values")
+  void upsertMerges() {
+    String t = uid();
+    api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("id", t).put("name", "first").put("user_id", "u1").put("release", "1.0")),
+        span(new JsonObject().put("id", "a").put("trace_id", t).put("name", "step").put("input_tokens", 5))));
+    Response again = api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("id", t).put("name", "renamed")),
+        span(new JsonObject().put("id", "a").put("trace_id", t).put("output_tokens", 7)),
+        span(new JsonObject().put("id", "a").put("trace_id", t).put("status", "error"))));
+    assertThat(results(again).stream().map(o -> ((JsonObject) o).getInteger("status"))).containsOnly(201);
+    JsonObject trace = read(t);
+    assertThat(trace.getString("name")).isEqualTo("renamed");
+    assertThat(trace.getString("user_id")).isEqualTo("u1");
+    assertThat(trace.getString("release")).isEqualTo("1.0");
+    assertThat(trace.getJsonArray("spans")).hasSize(1);
+    JsonObject span = trace.getJsonArray("spans").getJsonObject(0);
+    assertThat(span.getString("name")).isEqualTo("step");
+    assertThat(span.getLong("input_tokens")).isEqualTo(5);
+    assertThat(span.getLong("output_tokens")).isEqualTo(7);
+    assertThat(span.getString("status")).isEqualTo("error");
+    assertThat(trace.getString("status")).isEqualTo("error");
+    assertThat(trace.getInteger("span_count")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("takes spans and scores before their trace, deriving the trace's fields from its spans")
+  void outOfOrder() {
+    String t = uid();
+    Response first = api.post("/api/v1/ingest", key, batch(
+        span(new JsonObject().put("id", "child").put("trace_id", t).put("parent_id", "root")
+            .put("start_time", "2026-11-26T10:00:01Z").put("end_time", "2026-11-26T10:00:03.500Z")
+            .put("input_tokens", 10).put("cost_usd", 0.5)),
+        score(new JsonObject().put("trace_id", t).put("name", "label").put("value", "good"))));
+    assertThat(results(first).getJsonObject(1).getString("id")).isNotBlank();
+    JsonObject partial = read(t);
+    assertThat(partial.getString("name")).isNull();
+    assertThat(partial.getString("start_time")).isEqualTo("2026-11-26T10:00:01.000Z");
+    assertThat(partial.getDouble("latency_ms")).isEqualTo(2500.0);
+    assertThat(partial.getJsonArray("scores").getJsonObject(0).getString("value")).isEqualTo("good");
+
+    api.post("/api/v1/ingest", key, batch(
+        span(new JsonObject().put("id", "root").put("trace_id", t)
+            .put("start_time", "2026-11-26T10:00:00Z").put("end_time", "2026-11-26T10:00:04Z")
+            .put("input_tokens", 1).put("cost_usd", 0.25)),
+        trace(new JsonObject().put("id", t).put("name", "agent-run").put("session_id", "s9"))));
+    JsonObject whole = read(t);
+    assertThat(whole.getString("name")).isEqualTo("agent-run");
+    assertThat(whole.getString("session_id")).isEqualTo("s9");
+    assertThat(whole.getInteger("span_count")).isEqualTo(2);
+    assertThat(whole.getLong("input_tokens")).isEqualTo(11);
+    assertThat(whole.getDouble("total_cost")).isEqualTo(0.75);
+    assertThat(whole.getDouble("latency_ms")).isEqualTo(4000.0);
+    assertThat(whole.getString("status")).isEqualTo("ok");
+    JsonArray spans = whole.getJsonArray("spans");
+    assertThat(spans.getJsonObject(0).getString("id")).isEqualTo("root");
+    assertThat(spans.getJsonObject(1).getString("parent_id")).isEqualTo("root");
+  }
+
+  @Test
+  @DisplayName("makes up time-ordered ids for items sent without one")
+  void generatedIds() {
+    Response r = api.post("/api/v1/ingest", key, batch(trace(new JsonObject().put("name", "anonymous"))));
+    String id = results(r).getJsonObject(0).getString("id");
+    assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(read(id).getString("name")).isEqualTo("anonymous");
+  }
+
+  @Test
+  @DisplayName("refuses per item and per field: long names, too many or too long tags, bad ids, bad times")
+  void fieldLimits() {
+    JsonArray tooMany = new JsonArray();
+    for (int i = 0; i < 51; i++) {
+      tooMany.add("t" + i);
+    }
+    Response r = api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("name", "x".repeat(513))),
+        trace(new JsonObject().put("tags", tooMany)),
+        trace(new JsonObject().put("tags", new JsonArray().add("y".repeat(201)))),
+        trace(new JsonObject().put("id", "has space")),
+        trace(new JsonObject().put("start_time", "yesterday")),
+        trace(new JsonObject().put("start_time", "2026-01-02T00:00:00Z").put("end_time", "2026-01-01T00:00:00Z")),
+        span(new JsonObject().put("trace_id", "t").put("input_tokens", -1)),
+        span(new JsonObject().put("trace_id", "t").put("input_tokens", 1.5)),
+        score(new JsonObject().put("trace_id", "t").put("name", "n")),
+        trace(new JsonObject().put("name", "nul\u0000byte")),
+        trace(new JsonObject().put("metadata", new JsonObject().put("k", "nul\u0000")))));
+    JsonArray results = results(r);
+    String[] fields = {"trace.name", "trace.tags", "trace.tags", "trace.id", "trace.start_time",
+        "trace.end_time", "span.input_tokens", "span.input_tokens", "score.value", "trace.name",
+        "trace.metadata"};
+    for (int i = 0; i < fields.length; i++) {
+      assertThat(results.getJsonObject(i).getInteger("status")).as("item " + i).isEqualTo(400);
+      assertThat(results.getJsonObject(i).getString("error")).as("item " + i).startsWith(fields[i] + ":");
+    }
+    assertThat(api.get("/api/v1/traces?limit=1000", key).data().stream()
+        .noneMatch(o -> "t".equals(((JsonObject) o).getString("id")))).isTrue();
+  }
+
+  @Test
+  @DisplayName("refuses an invalid envelope as a whole: no batch, not an array, over 1000 items")
+  void envelope() {
+    assertProblem(api.post("/api/v1/ingest", key, new JsonObject()), 400);
+    assertProblem(api.post("/api/v1/ingest", key, new JsonObject().put("batch", "nope")), 400);
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 1001; i++) {
+      items.add(trace(new JsonObject().put("name", "n")));
+    }
+    assertProblem(api.post("/api/v1/ingest", key, new JsonObject().put("batch", items)), 400);
+  }
+
+  @Test
+  @DisplayName("takes exactly 1000 items in one batch")
+  void thousandItems() {
+    String t = uid();
+    JsonArray items = new JsonArray().add(trace(new JsonObject().put("id", t)));
+    for (int i = 0; i < 999; i++) {
+      items.add(span(new JsonObject().put("id", "s" + i).put("trace_id", t).put("input_tokens", 1)));
+    }
+    Response r = api.post("/api/v1/ingest", key, new JsonObject().put("batch", items));
+    assertThat(results(r)).hasSize(1000);
+    assertThat(read(t).getInteger("span_count")).isEqualTo(999);
+    assertThat(read(t).getLong("input_tokens")).isEqualTo(999);
+  }
+
+  @Test
+  @DisplayName("refuses a body over 5 MiB with 413, and a gzip bomb at the same limit")
+  void bodyLimits() throws Exception {
+    String big = new JsonObject().put("batch", new JsonArray()
+        .add(trace(new JsonObject().put("input", "x".repeat(5 * 1024 * 1024 + 10))))).encode();
+    assertProblem(api.post("/api/v1/ingest", key, big), 413);
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      byte[] zeros = new byte[1 << 20];
+      gz.write("{\"batch\":[{\"type\":\"trace\",\"body\":{\"input\":\"".getBytes());
+      for (int i = 0; i < 64; i++) {
+        gz.write(zeros);
+      }
+    }
+    assertThat(bytes.size()).isLessThan(200_000);
+    Response bomb = api.send(api.request("/api/v1/ingest").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
+    assertProblem(bomb, 413);
+  }
+
+  @Test
+  @DisplayName("accepts a gzip-compressed batch")
+  void gzipBatch() throws Exception {
+    String t = uid();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(batch(trace(new JsonObject().put("id", t).put("name", "zipped"))).encode().getBytes());
+    }
+    Response r = api.send(api.request("/api/v1/ingest").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
+    assertThat(results(r).getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(read(t).getString("name")).isEqualTo("zipped");
+  }
+
+  @Test
+  @DisplayName("needs an API key")
+  void needsKey() {
+    assertProblem(api.post("/api/v1/ingest", null, batch()), 401);
+    assertProblem(api.post("/api/v1/ingest", api.newSession(), batch()), 401);
+  }
+}

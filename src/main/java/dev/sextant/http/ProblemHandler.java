@@ -2,6 +2,8 @@ package dev.sextant.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -59,6 +61,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return Problem.badRequest("The request body is not valid JSON");
     }
+    if (isOverload(failure)) {
+      log.warn("request {} shed: {}", RequestContextHandler.requestId(ctx), failure.getMessage());
+      return new Problem(503, "urn:sextant:problem:overloaded",
+          "The server is at capacity; retry shortly", java.util.List.of(),
+          java.util.Map.of("Retry-After", "1"));
+    }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status >= 400 && status < 500) {
       return Problem.of(status, detailFor(status, null));
@@ -69,6 +77,17 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     log.error("request {} failed: {} {}", RequestContextHandler.requestId(ctx),
         ctx.request().method(), ctx.request().path(), failure);
     return Problem.of(500, "An unexpected error occurred; quote the request id when reporting it");
+  }
+
+  /**
+   * The database pool refused to queue more work, a connection did not free up within the bounded
+   * wait, or the database cannot be reached: the request is shed with 503 rather than queued.
+   */
+  private static boolean isOverload(Throwable failure) {
+    return failure instanceof ConnectionPoolTooBusyException
+        || failure instanceof NoStackTraceTimeoutException
+        || failure instanceof java.net.ConnectException
+        || failure instanceof io.vertx.sqlclient.ClosedConnectionException;
   }
 
   private static String detailFor(int status, String payload) {

@@ -1,0 +1,139 @@
+package dev.sextant.support;
+
+import dev.sextant.db.Migrations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A database of realistic size for plan checks, seeded once per test run with
+ * {@code generate_series} (not over HTTP): 10 projects, 100 000 traces, 1 000 000 spans,
+ * 100 000 scores, 50 000 sessions and API keys. Statements are planned with the values bound, as
+ * the server runs them, and a sequential scan of a data table fails the check.
+ */
+public final class PlanFixture {
+
+  /** The project most queries are planned for; it holds a tenth of the rows. */
+  public static final String PROJECT = "00000000-0000-7000-8000-000000000001";
+
+  private static final List<String> DATA_TABLES =
+      List.of("traces", "spans", "scores", "sessions", "api_keys", "users", "projects");
+  private static String url;
+
+  private PlanFixture() {}
+
+  public static synchronized String url() throws SQLException {
+    if (url == null) {
+      String candidate = TestInfra.newDatabase();
+      Migrations.migrate(candidate);
+      try (Connection conn = TestInfra.jdbc(candidate); Statement st = conn.createStatement()) {
+        seed(st);
+      }
+      url = candidate;
+    }
+    return url;
+  }
+
+  private static void seed(Statement st) throws SQLException {
+    st.execute("""
+        INSERT INTO projects (id, name, retention_days)
+        SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 'project ' || p, 30
+          FROM generate_series(1, 10) p""");
+    st.execute("""
+        INSERT INTO users (id, email, name, password_hash)
+        SELECT gen_random_uuid(), 'user' || u || '@example.com', 'user ' || u, 'x'
+          FROM generate_series(1, 50000) u""");
+    st.execute("""
+        INSERT INTO sessions (token_hash, user_id, expires_at)
+        SELECT sha256(id::text::bytea), id, now() + interval '1 day' FROM users""");
+    st.execute("""
+        INSERT INTO api_keys (id, project_id, name, key_hash, key_prefix)
+        SELECT gen_random_uuid(), ('00000000-0000-7000-8000-' || lpad((1 + k % 10)::text, 12, '0'))::uuid,
+               'key ' || k, sha256(('key' || k)::bytea), 'sxk_abcd'
+          FROM generate_series(1, 50000) k""");
+    st.execute("""
+        INSERT INTO traces (project_id, id, name, user_id, session_id, release, tags, start_time,
+                            end_time, status, span_count, input_tokens, output_tokens, total_cost,
+                            span_start, span_end, sort_time, is_error)
+        SELECT ('00000000-0000-7000-8000-' || lpad((1 + t % 10)::text, 12, '0'))::uuid,
+               't' || t, 'name-' || (t % 20), 'user-' || (t % 1000), 'session-' || (t % 5000),
+               '1.' || (t % 5), ARRAY['tag-' || (t % 10), 'env-' || (t % 3)],
+               ts, ts + (t % 3000) * interval '1 millisecond', NULL, 10, 100, 10, 0.01,
+               ts, ts + (t % 3000) * interval '1 millisecond', ts, t % 20 = 0
+          FROM (SELECT t, timestamptz '2026-10-01' + t * interval '25 seconds' AS ts
+                  FROM generate_series(1, 100000) t) g""");
+    st.execute("""
+        INSERT INTO spans (project_id, trace_id, id, parent_id, name, kind, start_time, end_time,
+                           status, model, input_tokens, output_tokens, cost_usd)
+        SELECT t.project_id, t.id, 's' || s, CASE WHEN s = 0 THEN NULL ELSE 's0' END, 'span-' || s,
+               'llm', t.sort_time + s * interval '10 milliseconds',
+               t.sort_time + s * interval '10 milliseconds' + interval '5 milliseconds',
+               CASE WHEN t.is_error AND s = 9 THEN 'error' END, 'model-' || (s % 5), 10, 1, 0.001
+          FROM traces t CROSS JOIN generate_series(0, 9) s""");
+    st.execute("""
+        INSERT INTO scores (project_id, id, trace_id, span_id, name, value_num)
+        SELECT project_id, 'sc-' || id, id, 's0', 'quality', 0.5 FROM traces""");
+    st.execute("VACUUM ANALYZE");
+  }
+
+  /** The plan of {@code sql} with {@code params} bound, as JSON. */
+  public static JsonObject plan(String sql, Object... params) throws SQLException {
+    try (Connection conn = TestInfra.jdbc(url()); Statement st = conn.createStatement()) {
+      st.execute("PREPARE plan_check AS " + sql);
+      List<String> literals = new ArrayList<>();
+      for (Object p : params) {
+        literals.add(literal(p));
+      }
+      String execute = "EXECUTE plan_check" + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")");
+      try (ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + execute)) {
+        rs.next();
+        return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
+      }
+    }
+  }
+
+  /** The data tables the plan reads with a sequential scan (empty is the goal). */
+  public static List<String> sequentialScans(JsonObject plan) {
+    List<String> found = new ArrayList<>();
+    collect(plan, found);
+    return found;
+  }
+
+  private static void collect(JsonObject node, List<String> found) {
+    if ("Seq Scan".equals(node.getString("Node Type"))
+        && DATA_TABLES.contains(node.getString("Relation Name"))) {
+      found.add(node.getString("Relation Name"));
+    }
+    JsonArray children = node.getJsonArray("Plans");
+    if (children != null) {
+      children.forEach(child -> collect((JsonObject) child, found));
+    }
+  }
+
+  /** A parameter value as an SQL literal for EXECUTE (test fixtures only). */
+  private static String literal(Object value) {
+    if (value == null) {
+      return "NULL";
+    }
+    if (value instanceof Number) {
+      return value.toString();
+    }
+    if (value instanceof String[] array) {
+      List<String> items = new ArrayList<>();
+      for (String s : array) {
+        items.add(s == null ? "NULL" : quote(s));
+      }
+      return "ARRAY[" + String.join(", ", items) + "]::text[]";
+    }
+    return quote(value.toString());
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+}

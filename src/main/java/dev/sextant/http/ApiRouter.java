@@ -7,6 +7,7 @@ import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
 import dev.sextant.ops.HealthRoutes;
+import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
@@ -39,7 +40,9 @@ public final class ApiRouter {
 
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth());
     ProjectRoutes.mount(router, services.pool(), auth);
-    IngestRoutes.mount(router, new IngestService(services.pool(), services.registry()), auth);
+    IngestService ingest = new IngestService(services.pool(), services.registry());
+    IngestRoutes.mount(router, ingest, auth);
+    OtlpRoutes.mount(router, ingest, auth);
     TraceRoutes.mount(router, services.pool(), auth);
 
     ProblemHandler problems = new ProblemHandler();

@@ -42,7 +42,7 @@ public final class ApiRouter {
     ProjectRoutes.mount(router, services.pool(), auth);
     IngestService ingest = new IngestService(services.pool(), services.registry());
     IngestRoutes.mount(router, ingest, auth);
-    OtlpRoutes.mount(router, ingest, auth);
+    OtlpRoutes.mount(router, vertx, ingest, auth);
     TraceRoutes.mount(router, services.pool(), auth);
 
     ProblemHandler problems = new ProblemHandler();

@@ -88,6 +88,25 @@ public final class IngestService {
         .map(v -> count(results));
   }
 
+  /**
+   * Ingests any number of items (an OTLP export is not bounded by the 1000-item batch limit) as
+   * consecutive batches of {@link #MAX_ITEMS}, each in its own transaction. If one fails, the
+   * request fails; the batches before it stay committed, which a retry simply upserts again.
+   */
+  public Future<List<ItemResult>> ingestInChunks(UUID projectId, List<JsonObject> items) {
+    List<ItemResult> all = new ArrayList<>(items.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (int start = 0; start < Math.max(items.size(), 1); start += MAX_ITEMS) {
+      int offset = start;
+      JsonArray chunk = new JsonArray(new ArrayList<>(items.subList(start, Math.min(items.size(), start + MAX_ITEMS))));
+      chain = chain.compose(v -> ingest(projectId, chunk).map(results -> {
+        results.forEach(r -> all.add(new ItemResult(r.index() + offset, r.type(), r.id(), r.status(), r.error())));
+        return null;
+      }));
+    }
+    return chain.map(v -> all);
+  }
+
   private static ItemResult parse(int index, Object item, Map<String, TraceWrite> traces,
       Map<String, SpanWrite> spans, Map<String, ScoreWrite> scores) {
     if (!(item instanceof JsonObject object)) {

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -15,17 +16,11 @@ import java.util.List;
 /**
  * Decodes the body of an OTLP/HTTP traces export ({@code POST /v1/traces}) in either of its two
  * encodings. Pure functions, no IO: the caller has already read, decompressed and size-capped the
- * body. Decoding a few MiB takes milliseconds of CPU, so it may run on an event loop, but a caller
- * expecting bodies near the 5 MiB cap may prefer a worker.
+ * body. They are CPU work all the same: 5 MiB of OTLP/JSON costs a few hundred milliseconds
+ * (JsonFormat is slow), the same spans as protobuf (~2 MiB) about 20 ms, so large bodies belong
+ * on a worker rather than an event loop.
  */
 public final class OtlpDecoder {
-
-  /**
-   * Deeper than any valid request gets: the message tree of a span with a nested attribute value
-   * is ~2 JSON levels per protobuf message, and protobuf itself stops at 100 messages. Checked by
-   * a flat scan before any recursive parser (Jackson, then Gson inside JsonFormat) sees the body.
-   */
-  static final int MAX_JSON_DEPTH = 256;
 
   // OTLP/JSON says receivers must ignore unknown fields; JsonFormat already accepts both the
   // lowerCamelCase and the proto field names, integer enum values and int64s as strings or numbers.
@@ -39,15 +34,17 @@ public final class OtlpDecoder {
    * request, as protobuf defines it.
    *
    * @throws OtlpDecodeException when the bytes are not an {@code ExportTraceServiceRequest},
-   *     including messages nested deeper than protobuf's recursion limit (100)
+   *     nest deeper than protobuf's recursion limit (100), or hold more than 500,000 messages
    */
   public static ExportTraceServiceRequest fromProtobuf(Buffer body) {
     if (body == null || body.length() == 0) {
       return ExportTraceServiceRequest.getDefaultInstance();
     }
+    byte[] bytes = body.getBytes();
     try {
-      return ExportTraceServiceRequest.parseFrom(body.getBytes());
-    } catch (InvalidProtocolBufferException e) {
+      OtlpBodyGuard.checkProtobuf(bytes);
+      return ExportTraceServiceRequest.parseFrom(bytes);
+    } catch (IOException e) { // InvalidProtocolBufferException: nothing else reads a byte array
       throw new OtlpDecodeException("body is not a valid OTLP/protobuf traces request", e);
     }
   }
@@ -59,14 +56,14 @@ public final class OtlpDecoder {
    * ignored; enums may be names or integers; 64-bit integers may be strings or numbers.
    *
    * @throws OtlpDecodeException when the body is empty, not JSON, not an object, nested deeper
-   *     than {@value #MAX_JSON_DEPTH} levels, has an id that is not a hex string, or does not fit
-   *     the {@code ExportTraceServiceRequest} schema
+   *     than 256 levels, holds more than 500,000 values, has an id that is not a hex string, or
+   *     does not fit the {@code ExportTraceServiceRequest} schema
    */
   public static ExportTraceServiceRequest fromJson(Buffer body) {
     if (body == null || body.length() == 0) {
       throw new OtlpDecodeException("request body is empty");
     }
-    checkDepth(body);
+    OtlpBodyGuard.checkJson(body.getBytes());
     JsonObject root;
     try {
       root = new JsonObject(body);
@@ -86,34 +83,6 @@ public final class OtlpDecoder {
   }
 
   /**
-   * Rejects documents nested deeper than {@link #MAX_JSON_DEPTH}: a flat, allocation-free pass so
-   * that a 5 MiB {@code [[[[...} ends in a 400 rather than a StackOverflowError in a parser.
-   */
-  private static void checkDepth(Buffer body) {
-    byte[] bytes = body.getBytes();
-    int depth = 0;
-    boolean inString = false;
-    for (int i = 0; i < bytes.length; i++) {
-      byte b = bytes[i];
-      if (inString) {
-        if (b == '\\') {
-          i++; // the escaped character can be neither a closing quote nor a bracket
-        } else if (b == '"') {
-          inString = false;
-        }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{' || b == '[') {
-        if (++depth > MAX_JSON_DEPTH) {
-          throw new OtlpDecodeException("JSON is nested deeper than " + MAX_JSON_DEPTH + " levels");
-        }
-      } else if (b == '}' || b == ']') {
-        depth--;
-      }
-    }
-  }
-
-  /**
    * Rewrites the hex ids of spans and span links to the base64 that proto3 JSON expects for
    * {@code bytes}. Only the fixed path {@code resourceSpans[].scopeSpans[].spans[](.links[])} can
    * hold ids; anything off that path is left to JsonFormat to accept or refuse.
@@ -123,13 +92,13 @@ public final class OtlpDecoder {
     for (int r = 0; r < resourceSpans.size(); r++) {
       List<JsonObject> scopeSpans = children(resourceSpans.get(r), "scopeSpans", "scope_spans");
       for (int s = 0; s < scopeSpans.size(); s++) {
-        List<JsonObject> spans = children(scopeSpans.get(s), "spans", "spans");
+        List<JsonObject> spans = children(scopeSpans.get(s), "spans");
         for (int i = 0; i < spans.size(); i++) {
           String path = "resourceSpans[" + r + "].scopeSpans[" + s + "].spans[" + i + "]";
           JsonObject span = spans.get(i);
           rewriteHex(span, path, "traceId", "trace_id", "spanId", "span_id");
           rewriteHex(span, path, "parentSpanId", "parent_span_id");
-          List<JsonObject> links = children(span, "links", "links");
+          List<JsonObject> links = children(span, "links");
           for (int l = 0; l < links.size(); l++) {
             String linkPath = path + ".links[" + l + "]";
             rewriteHex(links.get(l), linkPath, "traceId", "trace_id", "spanId", "span_id");
@@ -139,19 +108,16 @@ public final class OtlpDecoder {
     }
   }
 
-  /** The objects in the array under either name; wrong shapes are JsonFormat's to report. */
-  private static List<JsonObject> children(JsonObject parent, String camelName, String protoName) {
+  /** The objects in the array under any of the names; wrong shapes are JsonFormat's to report. */
+  private static List<JsonObject> children(JsonObject parent, String... names) {
     List<JsonObject> children = new ArrayList<>();
-    for (String name : List.of(camelName, protoName)) {
+    for (String name : names) {
       if (parent.getValue(name) instanceof JsonArray array) {
         for (int i = 0; i < array.size(); i++) {
           if (array.getValue(i) instanceof JsonObject child) {
             children.add(child); // a view on the parsed tree: edits land in the document
           }
         }
-      }
-      if (camelName.equals(protoName)) {
-        break;
       }
     }
     return children;

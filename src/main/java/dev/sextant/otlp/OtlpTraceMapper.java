@@ -35,9 +35,9 @@ public final class OtlpTraceMapper {
    */
   public record Mapped(List<JsonObject> items, int rejectedSpans, String errorMessage) {}
 
-  static final String OPERATION = "gen_ai.operation.name";
-  static final String USER_ID = "user.id";
-  static final String SESSION_ID = "session.id";
+  private static final String OPERATION = "gen_ai.operation.name";
+  private static final String USER_ID = "user.id";
+  private static final String SESSION_ID = "session.id";
 
   /** GenAI semantic-convention operation names; any other value is kind {@code other}. */
   private static final Map<String, String> KIND_BY_OPERATION = Map.of(
@@ -69,7 +69,7 @@ public final class OtlpTraceMapper {
    *     be of bounded nesting, as the decoders guarantee
    */
   public static Mapped map(ExportTraceServiceRequest request) {
-    Map<String, TraceFacts> traces = new LinkedHashMap<>();
+    Map<String, OtlpTraceSummary> traces = new LinkedHashMap<>();
     List<JsonObject> spanItems = new ArrayList<>();
     Map<String, Integer> rejections = new LinkedHashMap<>();
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
@@ -82,21 +82,24 @@ public final class OtlpTraceMapper {
             continue;
           }
           Map<String, AnyValue> attributes = merge(resource, span.getAttributesList());
-          String traceId = hex(span.getTraceId());
-          traces.computeIfAbsent(traceId, TraceFacts::new).add(span, attributes);
+          // user and session describe the trace, so they leave the span's attributes here
+          String userId = take(attributes, USER_ID);
+          String sessionId = take(attributes, SESSION_ID);
+          traces.computeIfAbsent(hex(span.getTraceId()), OtlpTraceSummary::new)
+              .add(span, userId, sessionId);
           spanItems.add(item("span", spanBody(span, attributes)));
         }
       }
     }
     List<JsonObject> items = new ArrayList<>();
-    for (TraceFacts trace : traces.values()) {
+    for (OtlpTraceSummary trace : traces.values()) {
       if (trace.known()) {
         items.add(item("trace", trace.body()));
       }
     }
     items.addAll(spanItems);
     int rejected = rejections.values().stream().mapToInt(Integer::intValue).sum();
-    return new Mapped(items, rejected, describe(rejected, rejections));
+    return new Mapped(List.copyOf(items), rejected, describe(rejected, rejections));
   }
 
   /** Null for a span with usable ids, else the reason it is rejected. */
@@ -117,7 +120,7 @@ public final class OtlpTraceMapper {
     return merged;
   }
 
-  /** Consumes the attributes it maps; what is left of {@code attributes} becomes the span's. */
+  /** Takes the attributes it maps out of {@code attributes}; the rest become the span's. */
   private static JsonObject spanBody(Span span, Map<String, AnyValue> attributes) {
     boolean error = span.getStatus().getCode() == StatusCode.STATUS_CODE_ERROR;
     JsonObject body = new JsonObject()
@@ -140,15 +143,12 @@ public final class OtlpTraceMapper {
         "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
     putCount(body, "output_tokens", attributes,
         "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
-    // read by TraceFacts before this point; they belong to the trace, not to the span's attributes
-    take(attributes, USER_ID);
-    take(attributes, SESSION_ID);
     JsonObject json = new JsonObject();
     attributes.forEach((key, value) -> json.put(key, OtlpValues.toJson(value)));
     return body.put("attributes", json);
   }
 
-  static String kind(AnyValue operation) {
+  private static String kind(AnyValue operation) {
     if (operation == null || operation.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
       return "other";
     }
@@ -183,14 +183,14 @@ public final class OtlpTraceMapper {
   }
 
   /** OTLP times are unsigned; 0 means "not set", which the upsert expresses by absence. */
-  private static void putNanos(JsonObject body, String field, long unixNanos) {
+  static void putNanos(JsonObject body, String field, long unixNanos) {
     if (unixNanos != 0) {
       body.put(field, Long.toUnsignedString(unixNanos));
     }
   }
 
   /** An all-zero parent is the invalid span id, which some exporters send for "no parent". */
-  private static boolean isRoot(Span span) {
+  static boolean isRoot(Span span) {
     return span.getParentSpanId().isEmpty() || allZero(span.getParentSpanId());
   }
 
@@ -221,53 +221,5 @@ public final class OtlpTraceMapper {
             .map(e -> e.getKey() + " (" + e.getValue() + ")")
             .collect(Collectors.joining(", "));
     return rejected + (rejected == 1 ? " span" : " spans") + " rejected: " + reasons;
-  }
-
-  /** What the spans of one trace in this request say about the trace itself. */
-  private static final class TraceFacts {
-    private final String id;
-    private Span root;
-    private String userId;
-    private String sessionId;
-
-    TraceFacts(String id) {
-      this.id = id;
-    }
-
-    void add(Span span, Map<String, AnyValue> attributes) {
-      if (root == null && isRoot(span)) {
-        root = span;
-      }
-      if (userId == null && attributes.containsKey(USER_ID)) {
-        userId = OtlpValues.asText(attributes.get(USER_ID));
-      }
-      if (sessionId == null && attributes.containsKey(SESSION_ID)) {
-        sessionId = OtlpValues.asText(attributes.get(SESSION_ID));
-      }
-    }
-
-    boolean known() {
-      return root != null || userId != null || sessionId != null;
-    }
-
-    JsonObject body() {
-      JsonObject body = new JsonObject().put("id", id);
-      if (root != null) {
-        body.put("name", root.getName());
-        putNanos(body, "start_time", root.getStartTimeUnixNano());
-        putNanos(body, "end_time", root.getEndTimeUnixNano());
-        // only an error is news: "ok" could overwrite an error the trace got some other way
-        if (root.getStatus().getCode() == StatusCode.STATUS_CODE_ERROR) {
-          body.put("status", "error");
-        }
-      }
-      if (userId != null) {
-        body.put("user_id", userId);
-      }
-      if (sessionId != null) {
-        body.put("session_id", sessionId);
-      }
-      return body;
-    }
   }
 }

@@ -203,4 +203,33 @@ class OtlpExportTest {
     assertThat(trace.json().getJsonArray("spans")).hasSize(1);
     assertThat(trace.json().getDouble("latency_ms")).isEqualTo(1000.0);
   }
+
+  @Test
+  @DisplayName("takes an export larger than one ingest batch (2 500 spans, decoded off the event loop)")
+  void largeExport() {
+    byte[] traceId = new byte[16];
+    traceId[0] = 0x5a;
+    traceId[15] = 0x01;
+    var spans = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder();
+    for (int i = 1; i <= 2500; i++) {
+      byte[] spanId = java.nio.ByteBuffer.allocate(8).putLong(i).array();
+      spans.addSpans(io.opentelemetry.proto.trace.v1.Span.newBuilder()
+          .setTraceId(com.google.protobuf.ByteString.copyFrom(traceId))
+          .setSpanId(com.google.protobuf.ByteString.copyFrom(spanId))
+          .setName("step " + i)
+          .setStartTimeUnixNano(1_732_645_118_000_000_000L + i)
+          .setEndTimeUnixNano(1_732_645_118_000_000_000L + i + 1000));
+    }
+    byte[] body = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(spans))
+        .build().toByteArray();
+    assertThat(body.length).isGreaterThan(64 * 1024);
+    Response r = api.send(api.request("/v1/traces").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bytes()).isEmpty(); // an empty ExportTraceServiceResponse: nothing rejected
+    Response trace = api.get("/api/v1/traces/5a000000000000000000000000000001", key);
+    assertThat(trace.json().getInteger("span_count")).isEqualTo(2500);
+  }
 }

@@ -5,7 +5,7 @@ import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
 import dev.sextant.http.ApiVerticle;
-import dev.sextant.ops.Lifecycle;
+import dev.sextant.ratelimit.RateLimiterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -74,9 +74,10 @@ public final class Application {
           .setConnectionString(config.redis().url())
           .setMaxPoolSize(config.redis().poolSize())
           .setMaxWaitingHandlers(4096));
-      Services services = new Services(config, pool, redis, registry, new Lifecycle());
-      return vertx.deployVerticle(() -> new ApiVerticle(services, port),
-              new DeploymentOptions().setInstances(instances))
+      Services services = Services.create(vertx, config, pool, redis, registry);
+      return vertx.deployVerticle(new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()))
+          .compose(limiter -> vertx.deployVerticle(() -> new ApiVerticle(services, port),
+              new DeploymentOptions().setInstances(instances)))
           .map(id -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);
             return new Application(vertx, services, id, port);

@@ -1,15 +1,39 @@
 package dev.sextant;
 
+import dev.sextant.auth.CredentialCache;
+import dev.sextant.cache.CacheMetrics;
+import dev.sextant.cache.ResilientRedis;
+import dev.sextant.cache.ResponseCache;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.ops.Lifecycle;
+import dev.sextant.ops.RouteStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 
 /** What every HTTP verticle shares: created once per process, handed in through constructors. */
 public record Services(
     SextantConfig config,
     Pool pool,
     Redis redis,
+    ResilientRedis resilientRedis,
     PrometheusMeterRegistry registry,
-    Lifecycle lifecycle) {}
+    Lifecycle lifecycle,
+    CacheMetrics cacheMetrics,
+    ResponseCache cache,
+    CredentialCache credentials,
+    RouteStats routeStats) {
+
+  static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
+      PrometheusMeterRegistry registry) {
+    ResilientRedis resilient = new ResilientRedis(vertx, redis, config.redis());
+    CacheMetrics cacheMetrics = new CacheMetrics(registry);
+    return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
+        new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled()),
+        new CredentialCache(Duration.ofMillis(config.cache().nearCacheTtlMs()),
+            config.cache().nearCacheMaxEntries(), cacheMetrics),
+        new RouteStats(config.slowRequestMs()));
+  }
+}

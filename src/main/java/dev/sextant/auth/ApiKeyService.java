@@ -21,9 +21,11 @@ public final class ApiKeyService {
   private static final int PREFIX_LENGTH = 8;
 
   private final Pool pool;
+  private final CredentialCache cache;
 
-  public ApiKeyService(Pool pool) {
+  public ApiKeyService(Pool pool, CredentialCache cache) {
     this.pool = pool;
+    this.cache = cache;
   }
 
   /** Creates a key; the answer holds the plaintext {@code key}, which is never shown again. */
@@ -46,16 +48,22 @@ public final class ApiKeyService {
         });
   }
 
-  /** Revokes the key; false when the project has no such live key. */
+  /**
+   * Revokes the key; false when the project has no such live key. It stops working on this
+   * instance at once and on the others within the near-cache lifetime.
+   */
   public Future<Boolean> revoke(UUID projectId, UUID keyId) {
     return pool.preparedQuery(AuthSql.REVOKE_API_KEY)
         .execute(Tuple.of(projectId, keyId))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> {
+          rows.forEach(row -> cache.invalidate(Authenticator.API_KEYS, row.getBuffer("key_hash").getBytes()));
+          return rows.rowCount() > 0;
+        });
   }
 
-  Future<Principal.Project> resolve(String key) {
+  Future<Principal.Project> resolve(byte[] keyHash) {
     return pool.preparedQuery(AuthSql.PROJECT_BY_API_KEY)
-        .execute(Tuple.of(Buffer.buffer(Tokens.hash(key))))
+        .execute(Tuple.of(Buffer.buffer(keyHash)))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;

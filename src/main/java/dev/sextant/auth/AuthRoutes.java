@@ -28,12 +28,15 @@ public final class AuthRoutes {
   private static final String BAD_LOGIN = "Invalid email or password";
 
   private final Vertx vertx;
+  private final Authenticator authenticator;
   private final UserRepository users;
   private final PasswordHasher hasher;
   private final AuthConfig config;
 
-  private AuthRoutes(Vertx vertx, UserRepository users, PasswordHasher hasher, AuthConfig config) {
+  private AuthRoutes(Vertx vertx, Authenticator authenticator, UserRepository users,
+      PasswordHasher hasher, AuthConfig config) {
     this.vertx = vertx;
+    this.authenticator = authenticator;
     this.users = users;
     this.hasher = hasher;
     this.config = config;
@@ -41,10 +44,12 @@ public final class AuthRoutes {
 
   /** Mounts the routes and returns the authenticator the other resources guard theirs with. */
   public static Authenticator mount(Router router, Vertx vertx, io.vertx.sqlclient.Pool pool,
-      AuthConfig config) {
+      AuthConfig config, CredentialCache credentials) {
     UserRepository users = new UserRepository(pool);
-    Authenticator authenticator = new Authenticator(users, new ApiKeyService(pool));
-    AuthRoutes routes = new AuthRoutes(vertx, users, new PasswordHasher(config), config);
+    Authenticator authenticator =
+        new Authenticator(users, new ApiKeyService(pool, credentials), credentials);
+    AuthRoutes routes =
+        new AuthRoutes(vertx, authenticator, users, new PasswordHasher(config), config);
     router.post("/api/v1/auth/signup").handler(AsyncHandler.of(routes::signup));
     router.post("/api/v1/auth/login").handler(AsyncHandler.of(routes::login));
     router.post("/api/v1/auth/logout")
@@ -99,7 +104,9 @@ public final class AuthRoutes {
   }
 
   private Future<?> logout(RoutingContext ctx) {
-    return users.deleteSession(Authenticator.sessionTokenHash(ctx))
+    byte[] tokenHash = Authenticator.sessionTokenHash(ctx);
+    return users.deleteSession(tokenHash)
+        .andThen(v -> authenticator.forgetSession(tokenHash))
         .compose(v -> Responses.noContent(ctx));
   }
 

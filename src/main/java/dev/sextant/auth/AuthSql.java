@@ -33,7 +33,8 @@ final class AuthSql {
 
   static final String REVOKE_API_KEY = """
       UPDATE api_keys SET revoked_at = now()
-       WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL""";
+       WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL
+      RETURNING key_hash""";
 
   static final String PROJECT_BY_API_KEY = """
       SELECT id, project_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL""";

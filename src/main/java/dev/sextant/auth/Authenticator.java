@@ -16,29 +16,30 @@ public final class Authenticator {
   private static final String TOKEN_HASH = "sextant.token_hash";
   private static final int MAX_TOKEN_LENGTH = 256;
 
+  static final String SESSIONS = "sessions";
+  static final String API_KEYS = "api_keys";
+
   private final UserRepository users;
   private final ApiKeyService apiKeys;
+  private final CredentialCache cache;
 
-  Authenticator(UserRepository users, ApiKeyService apiKeys) {
+  Authenticator(UserRepository users, ApiKeyService apiKeys, CredentialCache cache) {
     this.users = users;
     this.apiKeys = apiKeys;
+    this.cache = cache;
   }
 
   /** Lets the request through only with a live session token. */
   public Handler<RoutingContext> requireSession() {
     return ctx -> authenticate(ctx, Tokens.SESSION_PREFIX,
-        "This endpoint needs a session token (Bearer sxs_…) from /api/v1/auth/login",
-        token -> {
-          byte[] hash = Tokens.hash(token);
-          ctx.put(TOKEN_HASH, hash);
-          return users.findBySession(hash);
-        });
+        "This endpoint needs a session token (Bearer sxs_…) from /api/v1/auth/login", SESSIONS,
+        users::findBySession);
   }
 
   /** Lets the request through only with a live API key. */
   public Handler<RoutingContext> requireApiKey() {
     return ctx -> authenticate(ctx, Tokens.API_KEY_PREFIX,
-        "This endpoint needs a project API key (Bearer sxk_…)", apiKeys::resolve);
+        "This endpoint needs a project API key (Bearer sxk_…)", API_KEYS, apiKeys::resolve);
   }
 
   public static Principal.User user(RoutingContext ctx) {
@@ -53,8 +54,13 @@ public final class Authenticator {
     return ctx.get(TOKEN_HASH);
   }
 
-  private void authenticate(RoutingContext ctx, String prefix, String wrongKind,
-      java.util.function.Function<String, Future<? extends Principal>> lookup) {
+  /** Ends a session here at once (other instances follow within the near-cache lifetime). */
+  void forgetSession(byte[] tokenHash) {
+    cache.invalidate(SESSIONS, tokenHash);
+  }
+
+  private void authenticate(RoutingContext ctx, String prefix, String wrongKind, String kind,
+      java.util.function.Function<byte[], Future<? extends Principal>> lookup) {
     String token = bearerToken(ctx);
     if (token == null) {
       ctx.fail(Problem.unauthorized("Missing bearer token"));
@@ -68,12 +74,23 @@ public final class Authenticator {
       ctx.fail(Problem.unauthorized("Invalid, expired or revoked token"));
       return;
     }
-    lookup.apply(token).onComplete(result -> {
+    byte[] hash = Tokens.hash(token);
+    if (kind.equals(SESSIONS)) {
+      ctx.put(TOKEN_HASH, hash);
+    }
+    Principal cached = cache.get(kind, hash);
+    if (cached != null) {
+      ctx.put(PRINCIPAL, cached);
+      ctx.next();
+      return;
+    }
+    lookup.apply(hash).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result() == null) {
         ctx.fail(Problem.unauthorized("Invalid, expired or revoked token"));
       } else {
+        cache.put(kind, hash, result.result());
         ctx.put(PRINCIPAL, result.result());
         ctx.next();
       }

@@ -12,7 +12,10 @@ public record SextantConfig(
     DatabaseConfig database,
     RedisConfig redis,
     AuthConfig auth,
-    String adminToken) {
+    String adminToken,
+    CacheConfig cache,
+    RateLimitConfig rateLimit,
+    long slowRequestMs) {
 
   public record HttpConfig(
       String host,
@@ -34,7 +37,15 @@ public record SextantConfig(
   public record DatabaseConfig(
       String url, int poolSize, int pipeliningLimit, int maxWaitQueue, int connectTimeoutMs) {}
 
-  public record RedisConfig(String url, int poolSize, long healthTimeoutMs) {}
+  public record RedisConfig(String url, int poolSize, long healthTimeoutMs, String keyPrefix,
+      long commandTimeoutMs, int breakerMaxFailures, long breakerResetMs) {}
+
+  public record CacheConfig(boolean enabled, int traceDetailTtlSeconds, int traceStatsTtlSeconds,
+      long nearCacheTtlMs, long nearCacheMaxEntries) {}
+
+  /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
+  public record RateLimitConfig(int windowSeconds, java.util.List<String> trustedProxies,
+      java.util.Map<String, Integer> perMinute) {}
 
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
@@ -65,25 +76,57 @@ public record SextantConfig(
         new RedisConfig(
             blankToNull(redis.getString("url")),
             redis.getInteger("pool_size", 16),
-            redis.getLong("health_timeout_ms", 500L)),
+            redis.getLong("health_timeout_ms", 500L),
+            redis.getString("key_prefix", "sx:"),
+            redis.getLong("command_timeout_ms", 250L),
+            redis.getInteger("breaker_max_failures", 3),
+            redis.getLong("breaker_reset_ms", 2000L)),
         new AuthConfig(
             auth.getInteger("session_ttl_hours", 168),
             auth.getInteger("argon2_memory_kib", 19456),
             auth.getInteger("argon2_iterations", 2),
             auth.getInteger("argon2_parallelism", 1)),
-        blankToNull(section(json, "admin").getString("token")));
+        blankToNull(section(json, "admin").getString("token")),
+        cacheConfig(section(json, "cache")),
+        rateLimitConfig(section(json, "ratelimit")),
+        section(json, "ops").getLong("slow_request_ms", 500L));
+  }
+
+  private static CacheConfig cacheConfig(JsonObject cache) {
+    return new CacheConfig(
+        cache.getBoolean("enabled", true),
+        cache.getInteger("trace_detail_ttl_seconds", 300),
+        cache.getInteger("trace_stats_ttl_seconds", 60),
+        cache.getLong("near_cache_ttl_ms", 500L),
+        cache.getLong("near_cache_max_entries", 100_000L));
+  }
+
+  private static RateLimitConfig rateLimitConfig(JsonObject limits) {
+    java.util.Map<String, Integer> perMinute = new java.util.TreeMap<>();
+    for (String group : limits.fieldNames()) {
+      if (limits.getValue(group) instanceof JsonObject g && g.getValue("per_minute") != null) {
+        perMinute.put(group, g.getInteger("per_minute"));
+      }
+    }
+    String proxies = limits.getString("trusted_proxies", "");
+    return new RateLimitConfig(
+        limits.getInteger("window_seconds", 60),
+        java.util.Arrays.stream(proxies.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList(),
+        java.util.Map.copyOf(perMinute));
   }
 
   public SextantConfig withDatabaseUrl(String url) {
     return new SextantConfig(http, dataDir,
         new DatabaseConfig(url, database.poolSize(), database.pipeliningLimit(),
             database.maxWaitQueue(), database.connectTimeoutMs()),
-        redis, auth, adminToken);
+        redis, auth, adminToken, cache, rateLimit, slowRequestMs);
   }
 
   public SextantConfig withRedisUrl(String url) {
     return new SextantConfig(http, dataDir, database,
-        new RedisConfig(url, redis.poolSize(), redis.healthTimeoutMs()), auth, adminToken);
+        new RedisConfig(url, redis.poolSize(), redis.healthTimeoutMs(), redis.keyPrefix(),
+            redis.commandTimeoutMs(), redis.breakerMaxFailures(), redis.breakerResetMs()),
+        auth, adminToken, cache, rateLimit, slowRequestMs);
   }
 
   private static JsonObject section(JsonObject json, String key) {

@@ -1,12 +1,16 @@
 package dev.sextant.http;
 
 import dev.sextant.Services;
+import dev.sextant.auth.ApiKeyService;
 import dev.sextant.auth.AuthRoutes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
+import dev.sextant.ops.AdminRoutes;
 import dev.sextant.ops.HealthRoutes;
+import dev.sextant.ops.RouteStatsHandler;
+import dev.sextant.ratelimit.RateLimitHandler;
 import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.traces.TraceRoutes;
@@ -29,6 +33,7 @@ public final class ApiRouter {
     if (http.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }
+    router.route().handler(new RouteStatsHandler(services.routeStats()));
 
     HealthRoutes.mount(router, vertx, services.pool(), services.redis(),
         services.config().redis().healthTimeoutMs(), services.lifecycle());
@@ -37,13 +42,19 @@ public final class ApiRouter {
     // cross-cutting handlers sit on path-less routes: a path here would show in every route label
     router.route().handler(ContentTypeHandler.json("/api/"));
     router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
+    router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
 
-    Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth());
-    ProjectRoutes.mount(router, services.pool(), auth);
-    IngestService ingest = new IngestService(services.pool(), services.registry());
+    Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth(),
+        services.credentials());
+    ProjectRoutes.mount(router, services.pool(), auth,
+        new ApiKeyService(services.pool(), services.credentials()));
+    IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache());
     IngestRoutes.mount(router, ingest, auth);
     OtlpRoutes.mount(router, vertx, ingest, auth);
-    TraceRoutes.mount(router, services.pool(), auth);
+    TraceRoutes.mount(router, services.pool(), auth, services.cache(), services.config().cache());
+    AdminRoutes.mount(router, services.config().adminToken(), services.registry(),
+        services.routeStats(), services.cacheMetrics(), services.cache(), services.credentials(),
+        services.resilientRedis());
 
     ProblemHandler problems = new ProblemHandler();
     for (int status = 400; status < 600; status++) {

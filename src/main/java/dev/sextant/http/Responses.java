@@ -17,6 +17,14 @@ public final class Responses {
         .end(body.toBuffer());
   }
 
+  /** A JSON answer already encoded (a cached one, say). */
+  public static Future<Void> json(RoutingContext ctx, int status, String body) {
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body);
+  }
+
   /** A list answer in the contract's page shape; {@code nextCursor} is null on the last page. */
   public static Future<Void> page(RoutingContext ctx, JsonArray data, String nextCursor) {
     return json(ctx, 200, new JsonObject().put("data", data).put("next_cursor", nextCursor));

@@ -1,5 +1,6 @@
 package dev.sextant.ingest;
 
+import dev.sextant.cache.ResponseCache;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Validator;
 import dev.sextant.ingest.Writes.ScoreWrite;
@@ -45,10 +46,12 @@ public final class IngestService {
   }
 
   private final IngestRepository repository;
+  private final ResponseCache cache;
   private final Map<String, Counter> counters = new HashMap<>();
 
-  public IngestService(Pool pool, MeterRegistry registry) {
+  public IngestService(Pool pool, MeterRegistry registry, ResponseCache cache) {
     this.repository = new IngestRepository(pool);
+    this.cache = cache;
     for (String type : ItemParser.types()) {
       for (String outcome : List.of("accepted", "rejected")) {
         counters.put(type + outcome, Counter.builder("sextant.ingest.items")
@@ -84,7 +87,9 @@ public final class IngestService {
     if (traces.isEmpty() && spans.isEmpty() && scores.isEmpty()) {
       return Future.succeededFuture(count(results));
     }
+    // cached answers of the project are retired before the write is acknowledged: read-your-writes
     return repository.write(projectId, traces.values(), spans.values(), scores.values())
+        .compose(v -> cache.invalidate(projectId))
         .map(v -> count(results));
   }
 

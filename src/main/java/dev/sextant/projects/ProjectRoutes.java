@@ -34,8 +34,8 @@ public final class ProjectRoutes {
     this.apiKeys = apiKeys;
   }
 
-  public static void mount(Router router, Pool pool, Authenticator auth) {
-    ProjectRoutes routes = new ProjectRoutes(new ProjectRepository(pool), new ApiKeyService(pool));
+  public static void mount(Router router, Pool pool, Authenticator auth, ApiKeyService apiKeys) {
+    ProjectRoutes routes = new ProjectRoutes(new ProjectRepository(pool), apiKeys);
     router.get("/api/v1/me").handler(auth.requireSession()).handler(AsyncHandler.of(routes::getMe));
     router.post("/api/v1/projects").handler(auth.requireSession())
         .handler(AsyncHandler.of(routes::createProject));

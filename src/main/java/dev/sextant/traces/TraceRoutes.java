@@ -1,8 +1,10 @@
 package dev.sextant.traces;
 
 import dev.sextant.auth.Authenticator;
+import dev.sextant.cache.ResponseCache;
 import dev.sextant.common.Cursors;
 import dev.sextant.common.Ids;
+import dev.sextant.config.SextantConfig.CacheConfig;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.Problem;
 import dev.sextant.http.QueryParams;
@@ -29,14 +31,22 @@ public final class TraceRoutes {
   private static final OffsetDateTime BEGINNING = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final String NO_TRACE = "No such trace";
 
-  private final TraceRepository traces;
+  private static final String DETAIL_CACHE = "trace_detail";
+  private static final String STATS_CACHE = "trace_stats";
 
-  private TraceRoutes(TraceRepository traces) {
+  private final TraceRepository traces;
+  private final ResponseCache cache;
+  private final CacheConfig cacheConfig;
+
+  private TraceRoutes(TraceRepository traces, ResponseCache cache, CacheConfig cacheConfig) {
     this.traces = traces;
+    this.cache = cache;
+    this.cacheConfig = cacheConfig;
   }
 
-  public static void mount(Router router, Pool pool, Authenticator auth) {
-    TraceRoutes routes = new TraceRoutes(new TraceRepository(pool));
+  public static void mount(Router router, Pool pool, Authenticator auth, ResponseCache cache,
+      CacheConfig cacheConfig) {
+    TraceRoutes routes = new TraceRoutes(new TraceRepository(pool), cache, cacheConfig);
     router.get("/api/v1/traces").handler(auth.requireApiKey()).handler(AsyncHandler.of(routes::listTraces));
     // before /:id, which would otherwise take "stats" for a trace id
     router.get("/api/v1/traces/stats").handler(auth.requireApiKey())
@@ -75,25 +85,35 @@ public final class TraceRoutes {
 
   private Future<?> getTrace(RoutingContext ctx) {
     String id = traceId(ctx);
-    return traces.find(projectId(ctx), id).compose(trace -> trace == null
-        ? Future.failedFuture(Problem.notFound(NO_TRACE))
-        : Responses.json(ctx, 200, trace));
+    UUID project = projectId(ctx);
+    return cache.getOrLoad(DETAIL_CACHE, project, id, cacheConfig.traceDetailTtlSeconds(),
+            () -> traces.find(project, id).map(trace -> trace == null ? null : trace.encode()))
+        .compose(json -> json == null
+            ? Future.failedFuture(Problem.notFound(NO_TRACE))
+            : Responses.json(ctx, 200, json));
   }
 
   private Future<?> deleteTrace(RoutingContext ctx) {
-    return traces.delete(projectId(ctx), traceId(ctx)).compose(deleted -> deleted
-        ? Responses.noContent(ctx)
-        : Future.failedFuture(Problem.notFound(NO_TRACE)));
+    UUID project = projectId(ctx);
+    return traces.delete(project, traceId(ctx))
+        .compose(deleted -> cache.invalidate(project).map(deleted))
+        .compose(deleted -> deleted
+            ? Responses.noContent(ctx)
+            : Future.failedFuture(Problem.notFound(NO_TRACE)));
   }
 
   private Future<?> getStats(RoutingContext ctx) {
     String groupBy = QueryParams.oneOf(ctx, "group_by", GROUPS, "none");
     OffsetDateTime from = QueryParams.timestamp(ctx, "from");
     OffsetDateTime to = QueryParams.timestamp(ctx, "to");
-    return traces.stats(projectId(ctx), groupBy,
-            from == null ? BEGINNING : from,
-            to == null ? OffsetDateTime.now(ZoneOffset.UTC).plusYears(100) : to)
-        .compose(data -> Responses.json(ctx, 200, new JsonObject().put("data", data)));
+    UUID project = projectId(ctx);
+    String key = groupBy + "|" + from + "|" + to;
+    return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
+            () -> traces.stats(project, groupBy,
+                    from == null ? BEGINNING : from,
+                    to == null ? OffsetDateTime.now(ZoneOffset.UTC).plusYears(100) : to)
+                .map(data -> new JsonObject().put("data", data).encode()))
+        .compose(json -> Responses.json(ctx, 200, json));
   }
 
   /** A trace id from the path; one that cannot exist is simply not found. */

@@ -16,11 +16,13 @@ public final class TestServer implements AutoCloseable {
 
   private final Application app;
   private final String databaseUrl;
+  private final Map<String, String> env;
   public final ApiClient client;
 
-  private TestServer(Application app, String databaseUrl) {
+  private TestServer(Application app, String databaseUrl, Map<String, String> env) {
     this.app = app;
     this.databaseUrl = databaseUrl;
+    this.env = env;
     this.client = new ApiClient("http://127.0.0.1:" + app.port());
   }
 
@@ -36,13 +38,27 @@ public final class TestServer implements AutoCloseable {
     merged.put("SEXTANT_HTTP_PORT", "0");
     merged.put("SEXTANT_HTTP_INSTANCES", "2");
     merged.put("SEXTANT_HTTP_ACCESS_LOG", "false");
+    // test classes share one Redis: each server gets keys of its own
+    merged.put("SEXTANT_REDIS_KEY_PREFIX", "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":");
+    // limits are tested where they are the subject; elsewhere they would only get in the way
+    merged.put("SEXTANT_RATELIMIT_AUTH_PER_MINUTE", "1000000");
+    merged.put("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "1000000");
     merged.putAll(env);
     return startWith(merged);
   }
 
-  /** A second instance over the same database and Redis, as behind a load balancer. */
+  /**
+   * A second instance over the same database and Redis (and key prefix), as behind a load
+   * balancer, with {@code overrides} on top of this one's environment.
+   */
+  public TestServer sibling(Map<String, String> overrides) {
+    Map<String, String> merged = new HashMap<>(env);
+    merged.putAll(overrides);
+    return startWith(merged);
+  }
+
   public TestServer sibling() {
-    return start(Map.of("DATABASE_URL", databaseUrl));
+    return sibling(Map.of());
   }
 
   private static TestServer startWith(Map<String, String> env) {
@@ -50,7 +66,7 @@ public final class TestServer implements AutoCloseable {
     Vertx vertx = Application.newVertx(registry);
     SextantConfig config = ConfigLoader.load(vertx, env).await();
     Application app = Application.start(vertx, registry, config).await();
-    return new TestServer(app, config.database().url());
+    return new TestServer(app, config.database().url(), Map.copyOf(env));
   }
 
   public int port() {

@@ -1,0 +1,96 @@
+package dev.sextant.ops;
+
+import dev.sextant.auth.CredentialCache;
+import dev.sextant.cache.CacheMetrics;
+import dev.sextant.cache.ResilientRedis;
+import dev.sextant.cache.ResponseCache;
+import dev.sextant.http.AsyncHandler;
+import dev.sextant.http.Problem;
+import dev.sextant.http.Responses;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Admin endpoints, behind the configured admin token. With no token configured they do not exist
+ * (404), so an unconfigured deployment exposes nothing.
+ */
+public final class AdminRoutes {
+
+  private final MeterRegistry registry;
+  private final RouteStats routeStats;
+  private final CacheMetrics cacheMetrics;
+  private final ResponseCache cache;
+  private final CredentialCache credentials;
+  private final ResilientRedis redis;
+
+  private AdminRoutes(MeterRegistry registry, RouteStats routeStats, CacheMetrics cacheMetrics,
+      ResponseCache cache, CredentialCache credentials, ResilientRedis redis) {
+    this.registry = registry;
+    this.routeStats = routeStats;
+    this.cacheMetrics = cacheMetrics;
+    this.cache = cache;
+    this.credentials = credentials;
+    this.redis = redis;
+  }
+
+  public static void mount(Router router, String adminToken, MeterRegistry registry,
+      RouteStats routeStats, CacheMetrics cacheMetrics, ResponseCache cache,
+      CredentialCache credentials, ResilientRedis redis) {
+    if (adminToken == null) {
+      return;
+    }
+    AdminRoutes routes = new AdminRoutes(registry, routeStats, cacheMetrics, cache, credentials, redis);
+    Handler<RoutingContext> admin = requireAdmin(adminToken);
+    router.get("/api/v1/admin/performance").handler(admin).handler(AsyncHandler.of(routes::getPerformance));
+    router.post("/api/v1/admin/cache/flush").handler(admin).handler(AsyncHandler.of(routes::flushCache));
+  }
+
+  private Future<?> getPerformance(RoutingContext ctx) {
+    JsonObject pool = new JsonObject();
+    for (Meter meter : registry.getMeters()) {
+      String name = meter.getId().getName();
+      if (name.startsWith("vertx.pool") && "sql".equals(meter.getId().getTag("pool_type"))) {
+        meter.measure().forEach(m -> pool.put(name.substring("vertx.pool.".length()) + "."
+            + m.getStatistic().getTagValueRepresentation(), m.getValue()));
+      }
+    }
+    JsonObject cacheJson = new JsonObject();
+    cacheMetrics.hitRatios().forEach(cacheJson::put);
+    JsonObject body = new JsonObject()
+        .put("routes", routeStats.routesJson())
+        .put("slow_requests", routeStats.slowJson())
+        .put("cache", new JsonObject().put("hit_ratios", cacheJson).put("bypassing", cache.isBypassing()))
+        .put("pool", pool)
+        .put("rate_limit", new JsonObject().put("rejected", registry.counter("sextant.ratelimit.rejected").count()))
+        .put("circuit_breakers", new JsonObject().put("redis", redis.state().name()));
+    return Responses.json(ctx, 200, body);
+  }
+
+  private Future<?> flushCache(RoutingContext ctx) {
+    credentials.clear();
+    return cache.flush()
+        .recover(e -> Future.failedFuture(Problem.of(503, "Redis is unreachable; the cache could not be flushed")))
+        .compose(v -> Responses.noContent(ctx));
+  }
+
+  private static Handler<RoutingContext> requireAdmin(String token) {
+    byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+    return ctx -> {
+      String header = ctx.request().getHeader("Authorization");
+      String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+          ? header.substring(7).trim() : "";
+      if (MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+        ctx.next();
+      } else {
+        ctx.fail(Problem.unauthorized("This endpoint needs the admin token"));
+      }
+    };
+  }
+}

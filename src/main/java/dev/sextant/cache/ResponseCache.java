@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ResponseCache {
 
   private static final Logger log = LoggerFactory.getLogger(ResponseCache.class);
+  private static final long RETRY_MS = 100;
 
   private final Vertx vertx;
   private final ResilientRedis redis;
@@ -37,14 +38,13 @@ public final class ResponseCache {
   private final Map<String, Future<String>> inFlight = new ConcurrentHashMap<>();
   /** Set while entries in Redis may be stale: reads bypass Redis until the epoch is bumped. */
   private final AtomicBoolean untrusted = new AtomicBoolean();
-  private final AtomicBoolean bumping = new AtomicBoolean();
 
   public ResponseCache(Vertx vertx, ResilientRedis redis, CacheMetrics metrics, boolean enabled) {
     this.vertx = vertx;
     this.redis = redis;
     this.metrics = metrics;
     this.enabled = enabled;
-    redis.onOutage(() -> untrusted.set(true));
+    redis.onOutage(this::distrust);
   }
 
   /**
@@ -57,7 +57,6 @@ public final class ResponseCache {
       return loader.get();
     }
     if (untrusted.get()) {
-      retireStaleEntries();
       metrics.miss(cache);
       return loader.get();
     }
@@ -97,7 +96,7 @@ public final class ResponseCache {
     return redis.send(Request.cmd(Command.INCR).arg(redis.key("gen", project.toString())))
         .<Void>mapEmpty()
         .recover(e -> {
-          untrusted.set(true);
+          distrust();
           return Future.succeededFuture();
         });
   }
@@ -112,16 +111,29 @@ public final class ResponseCache {
     return !enabled || untrusted.get();
   }
 
-  private void retireStaleEntries() {
-    if (!bumping.compareAndSet(false, true)) {
+  /**
+   * Stops trusting Redis and, every {@value #RETRY_MS} ms until it succeeds, tries to bump the
+   * epoch (while the breaker is open the attempt fails at once; once it half-opens, the attempt is
+   * its trial call). Other instances may read an entry this instance failed to retire only until
+   * then.
+   */
+  private void distrust() {
+    if (!untrusted.compareAndSet(false, true)) {
       return;
     }
-    flush().onComplete(ar -> {
-      bumping.set(false);
-      if (ar.succeeded()) {
-        untrusted.set(false);
-        log.info("cache epoch bumped after a Redis outage: caching resumes");
+    log.warn("cache bypassed: Redis entries may be stale until the cache epoch is bumped");
+    AtomicBoolean trying = new AtomicBoolean();
+    vertx.setPeriodic(RETRY_MS, timer -> {
+      if (!trying.compareAndSet(false, true)) {
+        return;
       }
+      flush().onComplete(ar -> {
+        trying.set(false);
+        if (ar.succeeded() && vertx.cancelTimer(timer)) {
+          untrusted.set(false);
+          log.info("cache epoch bumped after a Redis outage: caching resumes");
+        }
+      });
     });
   }
 

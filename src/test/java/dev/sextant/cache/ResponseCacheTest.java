@@ -1,0 +1,87 @@
+package dev.sextant.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.config.SextantConfig.RedisConfig;
+import dev.sextant.embedded.FreePort;
+import dev.sextant.support.TestInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The response cache")
+class ResponseCacheTest {
+
+  private static ResponseCache cache(Vertx vertx, String redisUrl) {
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+    RedisConfig config = new RedisConfig(redisUrl, 4, 500, "rc" + UUID.randomUUID() + ":", 250, 3, 2000);
+    return new ResponseCache(vertx, new ResilientRedis(vertx, redis, config),
+        new CacheMetrics(new SimpleMeterRegistry()), true);
+  }
+
+  @Test
+  @DisplayName("makes one database load for concurrent misses of one key")
+  void stampedeProtection(Vertx vertx) {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    AtomicInteger loads = new AtomicInteger();
+    Promise<String> slowLoad = Promise.promise();
+    List<Future<String>> readers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      readers.add(cache.getOrLoad("t", project, "k", 60, () -> {
+        loads.incrementAndGet();
+        return slowLoad.future();
+      }));
+    }
+    // every reader has missed and is waiting; only one load started
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), () -> loads.get() >= 1, "the load");
+    slowLoad.complete("answer");
+    for (Future<String> reader : readers) {
+      assertThat(reader.await()).isEqualTo("answer");
+    }
+    assertThat(loads.get()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("serves a cached answer until the project is invalidated, then loads afresh")
+  void versionedInvalidation(Vertx vertx) {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("v1")).await())
+        .isEqualTo("v1");
+    // the answer is stored in the background; once there, the loader is no longer asked
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), () -> "v1".equals(
+        cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("not cached")).await()),
+        "the answer to be cached");
+    cache.invalidate(UUID.randomUUID()).await();
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("not cached")).await())
+        .as("another project's write leaves this project's entries alone").isEqualTo("v1");
+    cache.invalidate(project).await();
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("fresh")).await())
+        .isEqualTo("fresh");
+  }
+
+  @Test
+  @DisplayName("falls back to the loader at once when Redis cannot be reached, and never fails an invalidation")
+  void redisUnreachable(Vertx vertx) {
+    ResponseCache cache = cache(vertx, "redis://127.0.0.1:" + FreePort.find());
+    UUID project = UUID.randomUUID();
+    for (int i = 0; i < 5; i++) {
+      assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("db")).await()).isEqualTo("db");
+    }
+    cache.invalidate(project).await(); // completes although Redis is not there
+    assertThat(cache.isBypassing()).isTrue();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.sextant.http;
+
+import static dev.sextant.support.Batches.trace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Response compression")
+class CompressionTest {
+
+  private static TestServer server;
+  private static ApiClient api;
+  private static String key;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.client;
+    key = api.newProjectKey();
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 200; i++) {
+      items.add(trace(new JsonObject().put("name", "compressible trace " + i)));
+    }
+    api.post("/api/v1/ingest", key, new JsonObject().put("batch", items));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  @DisplayName("gzips a large answer when the client accepts it, decoding to the same JSON")
+  void largeIsGzipped() throws Exception {
+    Response plain = api.get("/api/v1/traces?limit=200", key);
+    Response zipped = api.send(api.request("/api/v1/traces?limit=200").header("Authorization", "Bearer " + key)
+        .header("Accept-Encoding", "gzip").GET().build());
+    assertThat(plain.header("Content-Encoding")).isNull();
+    assertThat(zipped.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(zipped.bytes().length).isLessThan(plain.bytes().length);
+    byte[] decoded;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.bytes()))) {
+      decoded = in.readAllBytes();
+    }
+    JsonObject a = new JsonObject(new String(decoded));
+    assertThat(a.getJsonArray("data").size()).isEqualTo(200);
+    assertThat(a.getJsonArray("data").getJsonObject(0).getString("id"))
+        .isEqualTo(plain.json().getJsonArray("data").getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  @DisplayName("leaves a small answer uncompressed")
+  void smallIsPlain() {
+    Response r = api.send(api.request("/health/live").header("Accept-Encoding", "gzip").GET().build());
+    assertThat(r.header("Content-Encoding")).isNull();
+    assertThat(r.json().getString("status")).isEqualTo("UP");
+  }
+}

@@ -1,0 +1,114 @@
+package dev.sextant.ratelimit;
+
+import static dev.sextant.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Await;
+import dev.sextant.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Rate limiting")
+class RateLimitTest {
+
+  private static Response project(ApiClient api, String key) {
+    return api.get("/api/v1/project", key);
+  }
+
+  @Test
+  @DisplayName("lets exactly N requests through per key and window, then answers 429 with the headers")
+  void exactLimit() {
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "5"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Response r = project(api, key);
+        statuses.add(r.status());
+        assertThat(r.header("X-RateLimit-Limit")).isEqualTo("5");
+        assertThat(r.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(4 - i));
+        assertThat(Long.parseLong(r.header("X-RateLimit-Reset"))).isBetween(1L, 60L);
+      }
+      assertThat(statuses).containsOnly(200);
+      Response limited = project(api, key);
+      assertProblem(limited, 429);
+      assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 60L);
+      assertThat(limited.header("X-RateLimit-Remaining")).isEqualTo("0");
+      // another key has its own window
+      assertThat(project(api, api.newProjectKey()).status()).isEqualTo(200);
+      // health and metrics are never limited
+      for (int i = 0; i < 10; i++) {
+        Response health = api.get("/health/live", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.header("X-RateLimit-Limit")).isNull();
+      }
+      assertThat(api.get("/metrics", null).body()).contains("sextant_ratelimit_rejected_total");
+    }
+  }
+
+  @Test
+  @DisplayName("holds one limit across two instances")
+  void sharedAcrossInstances() {
+    try (TestServer a = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "4"));
+        TestServer b = a.sibling()) {
+      String key = a.client.newProjectKey();
+      assertThat(project(a.client, key).status()).isEqualTo(200);
+      assertThat(project(b.client, key).status()).isEqualTo(200);
+      assertThat(project(a.client, key).status()).isEqualTo(200);
+      assertThat(project(b.client, key).status()).isEqualTo(200);
+      assertThat(project(a.client, key).status()).isEqualTo(429);
+      assertThat(project(b.client, key).status()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  @DisplayName("slides: a request is allowed again once the oldest leaves the window")
+  void windowSlides() {
+    try (TestServer server = TestServer.start(Map.of(
+        "SEXTANT_RATELIMIT_WINDOW_SECONDS", "2", "SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "90"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      for (int i = 0; i < 3; i++) {
+        assertThat(project(api, key).status()).isEqualTo(200);
+      }
+      Response limited = project(api, key);
+      assertThat(limited.status()).isEqualTo(429);
+      assertThat(limited.header("Retry-After")).isIn("1", "2");
+      Await.until(Duration.ofSeconds(5), () -> project(api, key).status() == 200, "a slot to free");
+    }
+  }
+
+  @Test
+  @DisplayName("limits auth per client IP, taking X-Forwarded-For only from a trusted proxy")
+  void authPerIp() {
+    try (TestServer direct = TestServer.start(Map.of("SEXTANT_RATELIMIT_AUTH_PER_MINUTE", "3"));
+        TestServer proxied = TestServer.start(Map.of("SEXTANT_RATELIMIT_AUTH_PER_MINUTE", "3",
+            "SEXTANT_RATELIMIT_TRUSTED_PROXIES", "127.0.0.1"))) {
+      JsonObject login = new JsonObject().put("email", "nobody@example.com").put("password", "wrong password");
+      for (int i = 0; i < 3; i++) {
+        assertThat(login(direct.client, login, "10.0.0." + i).status()).isEqualTo(401);
+      }
+      // the header of an untrusted peer is ignored: still the same client
+      assertThat(login(direct.client, login, "10.0.0.99").status()).isEqualTo(429);
+
+      for (int i = 0; i < 3; i++) {
+        assertThat(login(proxied.client, login, "203.0.113.7").status()).isEqualTo(401);
+      }
+      assertThat(login(proxied.client, login, "203.0.113.7").status()).isEqualTo(429);
+      assertThat(login(proxied.client, login, "203.0.113.8, 10.1.1.1").status()).isEqualTo(401);
+    }
+  }
+
+  private static Response login(ApiClient api, JsonObject body, String forwardedFor) {
+    return api.send(api.request("/api/v1/auth/login").header("Content-Type", "application/json")
+        .header("X-Forwarded-For", forwardedFor)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+}

@@ -56,18 +56,18 @@ public final class ResponseCache {
     if (!enabled) {
       return loader.get();
     }
+    String valueKey = redis.key("c", cache, project.toString(), key);
     if (untrusted.get()) {
       metrics.miss(cache);
-      return loader.get();
+      return loadOnce(valueKey, loader);
     }
     String epochKey = redis.key("epoch");
     String genKey = redis.key("gen", project.toString());
-    String valueKey = redis.key("c", cache, project.toString(), key);
     return redis.send(Request.cmd(Command.MGET).arg(epochKey).arg(genKey).arg(valueKey))
         .transform(ar -> {
           if (ar.failed()) {
             metrics.miss(cache);
-            return loader.get();
+            return loadOnce(valueKey, loader);
           }
           String version = number(ar.result().get(0)) + ":" + number(ar.result().get(1)) + ":";
           Response cached = ar.result().get(2);

@@ -24,6 +24,11 @@ public final class CacheMetrics {
     misses.computeIfAbsent(cache, c -> counter("sextant.cache.misses", c)).increment();
   }
 
+  /** A miss that joined a load already running for the same key instead of starting its own. */
+  public void coalesced(String cache) {
+    registry.counter("sextant.cache.coalesced", "cache", cache).increment();
+  }
+
   /** Hit ratio per cache since start, for the admin performance report. */
   public Map<String, Double> hitRatios() {
     Map<String, Double> ratios = new java.util.TreeMap<>();

@@ -59,7 +59,7 @@ public final class ResponseCache {
     String valueKey = redis.key("c", cache, project.toString(), key);
     if (untrusted.get()) {
       metrics.miss(cache);
-      return loadOnce(valueKey, loader);
+      return loadOnce(cache, valueKey, loader);
     }
     String epochKey = redis.key("epoch");
     String genKey = redis.key("gen", project.toString());
@@ -67,7 +67,7 @@ public final class ResponseCache {
         .transform(ar -> {
           if (ar.failed()) {
             metrics.miss(cache);
-            return loadOnce(valueKey, loader);
+            return loadOnce(cache, valueKey, loader);
           }
           String version = number(ar.result().get(0)) + ":" + number(ar.result().get(1)) + ":";
           Response cached = ar.result().get(2);
@@ -76,7 +76,7 @@ public final class ResponseCache {
             return Future.succeededFuture(cached.toString().substring(version.length()));
           }
           metrics.miss(cache);
-          return loadOnce(valueKey, loader).andThen(loaded -> {
+          return loadOnce(cache, valueKey, loader).andThen(loaded -> {
             if (loaded.succeeded() && loaded.result() != null && !untrusted.get()) {
               redis.send(Request.cmd(Command.SET).arg(valueKey).arg(version + loaded.result())
                   .arg("EX").arg(ttlSeconds));
@@ -138,10 +138,12 @@ public final class ResponseCache {
   }
 
   /** One load per key at a time on this instance; every caller continues on its own context. */
-  private Future<String> loadOnce(String key, Supplier<Future<String>> loader) {
+  private Future<String> loadOnce(String cache, String key, Supplier<Future<String>> loader) {
     Promise<String> mine = Promise.promise();
     Future<String> running = inFlight.putIfAbsent(key, mine.future());
-    if (running == null) {
+    if (running != null) {
+      metrics.coalesced(cache);
+    } else {
       running = mine.future();
       Future<String> load;
       try {

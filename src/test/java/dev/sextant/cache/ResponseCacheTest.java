@@ -24,11 +24,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("The response cache")
 class ResponseCacheTest {
 
-  private static ResponseCache cache(Vertx vertx, String redisUrl) {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private ResponseCache cache(Vertx vertx, String redisUrl) {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     RedisConfig config = new RedisConfig(redisUrl, 4, 500, "rc" + UUID.randomUUID() + ":", 250, 3, 2000);
     return new ResponseCache(vertx, new ResilientRedis(vertx, redis, config),
-        new CacheMetrics(new SimpleMeterRegistry()), true);
+        new CacheMetrics(registry), true);
   }
 
   @Test
@@ -45,8 +47,9 @@ class ResponseCacheTest {
         return slowLoad.future();
       }));
     }
-    // every reader has missed and is waiting; only one load started
-    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), () -> loads.get() >= 1, "the load");
+    // the load is held open until every other reader has joined it
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5),
+        () -> registry.counter("sextant.cache.coalesced", "cache", "t").count() == 19, "19 readers to join");
     slowLoad.complete("answer");
     for (Future<String> reader : readers) {
       assertThat(reader.await()).isEqualTo("answer");

@@ -3,7 +3,6 @@ package dev.sextant.http;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -85,7 +84,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
    */
   private static boolean isOverload(Throwable failure) {
     return failure instanceof ConnectionPoolTooBusyException
-        || failure instanceof NoStackTraceTimeoutException
+        || failure instanceof java.util.concurrent.TimeoutException
+        // how the SQL pool reports that no connection freed up within connect_timeout_ms
+        || failure instanceof io.vertx.core.impl.NoStackTraceThrowable && "Timeout".equals(failure.getMessage())
         || failure instanceof java.net.ConnectException
         || failure instanceof io.vertx.sqlclient.ClosedConnectionException;
   }

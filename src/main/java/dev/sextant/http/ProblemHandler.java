@@ -85,10 +85,16 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   private static boolean isOverload(Throwable failure) {
     return failure instanceof ConnectionPoolTooBusyException
         || failure instanceof java.util.concurrent.TimeoutException
-        // how the SQL pool reports that no connection freed up within connect_timeout_ms
-        || failure instanceof io.vertx.core.impl.NoStackTraceThrowable && "Timeout".equals(failure.getMessage())
+        // how the pools report that no connection freed up within connect_timeout_ms
+        || isTimeout(failure, io.vertx.core.impl.NoStackTraceThrowable.class)
+        || isTimeout(failure, io.vertx.core.VertxException.class)
         || failure instanceof java.net.ConnectException
         || failure instanceof io.vertx.sqlclient.ClosedConnectionException;
+  }
+
+  private static boolean isTimeout(Throwable failure, Class<? extends Throwable> type) {
+    return type.isInstance(failure) && failure.getMessage() != null
+        && failure.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout");
   }
 
   private static String detailFor(int status, String payload) {

@@ -29,6 +29,14 @@ public record Services(
   static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
       PrometheusMeterRegistry registry) {
     ResilientRedis resilient = new ResilientRedis(vertx, redis, config.redis());
+    // 0 closed, 1 half-open, 2 open
+    io.micrometer.core.instrument.Gauge.builder("sextant.circuit.breaker.state", resilient,
+            r -> switch (r.state()) {
+              case CLOSED -> 0;
+              case HALF_OPEN -> 1;
+              case OPEN -> 2;
+            })
+        .tag("name", "redis").description("0 closed, 1 half-open, 2 open").register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
     return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled()),

@@ -15,7 +15,8 @@ public record SextantConfig(
     String adminToken,
     CacheConfig cache,
     RateLimitConfig rateLimit,
-    long slowRequestMs) {
+    long slowRequestMs,
+    boolean benchCeilingRoute) {
 
   public record HttpConfig(
       String host,
@@ -89,7 +90,8 @@ public record SextantConfig(
         blankToNull(section(json, "admin").getString("token")),
         cacheConfig(section(json, "cache")),
         rateLimitConfig(section(json, "ratelimit")),
-        section(json, "ops").getLong("slow_request_ms", 500L));
+        section(json, "ops").getLong("slow_request_ms", 500L),
+        section(json, "bench").getBoolean("ceiling_route", false));
   }
 
   private static CacheConfig cacheConfig(JsonObject cache) {
@@ -119,14 +121,14 @@ public record SextantConfig(
     return new SextantConfig(http, dataDir,
         new DatabaseConfig(url, database.poolSize(), database.pipeliningLimit(),
             database.maxWaitQueue(), database.connectTimeoutMs()),
-        redis, auth, adminToken, cache, rateLimit, slowRequestMs);
+        redis, auth, adminToken, cache, rateLimit, slowRequestMs, benchCeilingRoute);
   }
 
   public SextantConfig withRedisUrl(String url) {
     return new SextantConfig(http, dataDir, database,
         new RedisConfig(url, redis.poolSize(), redis.healthTimeoutMs(), redis.keyPrefix(),
             redis.commandTimeoutMs(), redis.breakerMaxFailures(), redis.breakerResetMs()),
-        auth, adminToken, cache, rateLimit, slowRequestMs);
+        auth, adminToken, cache, rateLimit, slowRequestMs, benchCeilingRoute);
   }
 
   private static JsonObject section(JsonObject json, String key) {

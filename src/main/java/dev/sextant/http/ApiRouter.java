@@ -8,6 +8,7 @@ import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
 import dev.sextant.ops.AdminRoutes;
+import dev.sextant.ops.CeilingRoute;
 import dev.sextant.ops.HealthRoutes;
 import dev.sextant.ops.RouteStatsHandler;
 import dev.sextant.ratelimit.RateLimitHandler;
@@ -55,6 +56,10 @@ public final class ApiRouter {
     AdminRoutes.mount(router, services.config().adminToken(), services.registry(),
         services.routeStats(), services.cacheMetrics(), services.cache(), services.credentials(),
         services.resilientRedis());
+
+    if (services.config().benchCeilingRoute()) {
+      CeilingRoute.mount(router, services.resilientRedis());
+    }
 
     ProblemHandler problems = new ProblemHandler();
     for (int status = 400; status < 600; status++) {

@@ -45,8 +45,8 @@ public record SextantConfig(
       long nearCacheTtlMs, long nearCacheMaxEntries) {}
 
   /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
-  public record RateLimitConfig(int windowSeconds, java.util.List<String> trustedProxies,
-      java.util.Map<String, Integer> perMinute) {}
+  public record RateLimitConfig(boolean enabled, int windowSeconds,
+      java.util.List<String> trustedProxies, java.util.Map<String, Integer> perMinute) {}
 
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
@@ -112,6 +112,7 @@ public record SextantConfig(
     }
     String proxies = limits.getString("trusted_proxies", "");
     return new RateLimitConfig(
+        limits.getBoolean("enabled", true),
         limits.getInteger("window_seconds", 60),
         java.util.Arrays.stream(proxies.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList(),
         java.util.Map.copyOf(perMinute));

@@ -43,7 +43,9 @@ public final class ApiRouter {
     // cross-cutting handlers sit on path-less routes: a path here would show in every route label
     router.route().handler(ContentTypeHandler.json("/api/"));
     router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
-    router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
+    if (services.config().rateLimit().enabled()) {
+      router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
+    }
 
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth(),
         services.credentials());

@@ -79,8 +79,8 @@ public record SextantConfig(
             redis.getInteger("pool_size", 16),
             redis.getLong("health_timeout_ms", 500L),
             redis.getString("key_prefix", "sx:"),
-            redis.getLong("command_timeout_ms", 250L),
-            redis.getInteger("breaker_max_failures", 3),
+            redis.getLong("command_timeout_ms", 1000L),
+            redis.getInteger("breaker_max_failures", 5),
             redis.getLong("breaker_reset_ms", 2000L)),
         new AuthConfig(
             auth.getInteger("session_ttl_hours", 168),

@@ -44,10 +44,9 @@ public final class AuthRoutes {
 
   /** Mounts the routes and returns the authenticator the other resources guard theirs with. */
   public static Authenticator mount(Router router, Vertx vertx, io.vertx.sqlclient.Pool pool,
-      AuthConfig config, CredentialCache credentials) {
+      AuthConfig config, ApiKeyService apiKeys, CredentialCache credentials) {
     UserRepository users = new UserRepository(pool);
-    Authenticator authenticator =
-        new Authenticator(users, new ApiKeyService(pool, credentials), credentials);
+    Authenticator authenticator = new Authenticator(users, apiKeys, credentials);
     AuthRoutes routes =
         new AuthRoutes(vertx, authenticator, users, new PasswordHasher(config), config);
     router.post("/api/v1/auth/signup").handler(AsyncHandler.of(routes::signup));

@@ -47,10 +47,10 @@ public final class ApiRouter {
       router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
     }
 
+    ApiKeyService apiKeys = new ApiKeyService(services.pool(), services.credentials());
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth(),
-        services.credentials());
-    ProjectRoutes.mount(router, services.pool(), auth,
-        new ApiKeyService(services.pool(), services.credentials()));
+        apiKeys, services.credentials());
+    ProjectRoutes.mount(router, services.pool(), auth, apiKeys);
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache());
     IngestRoutes.mount(router, ingest, auth);
     OtlpRoutes.mount(router, vertx, ingest, auth);

@@ -1,6 +1,5 @@
 package dev.sextant.common;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,10 +11,6 @@ public final class Timestamps {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Timestamps() {}
-
-  public static String format(Instant instant) {
-    return instant == null ? null : OUTPUT.format(instant);
-  }
 
   public static String format(OffsetDateTime time) {
     return time == null ? null : OUTPUT.format(time.toInstant());

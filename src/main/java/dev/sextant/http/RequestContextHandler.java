@@ -3,7 +3,6 @@ package dev.sextant.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -27,8 +26,15 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
     HttpServerResponse response = ctx.response();
     response.putHeader("X-Request-ID", id);
     response.headersEndHandler(v -> response.putHeader("X-Process-Time",
-        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1_000_000.0)));
+        millis(System.nanoTime() - started)));
     ctx.next();
+  }
+
+  /** Nanoseconds as milliseconds with two decimals, rounded half up ({@code 1234567 → "1.23"}). */
+  static String millis(long nanos) {
+    long hundredths = (nanos + 5_000) / 10_000;
+    long fraction = hundredths % 100;
+    return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
   }
 
   public static String requestId(RoutingContext ctx) {

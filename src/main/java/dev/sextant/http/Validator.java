@@ -251,18 +251,28 @@ public final class Validator {
     return true;
   }
 
+  /**
+   * Also true for a non-finite number, which JSON cannot carry. Walks the parsed maps and lists
+   * themselves: going through {@link JsonObject#getValue} would wrap every nested value anew.
+   */
   private static boolean containsNul(Object value) {
     if (value instanceof String s) {
       return s.indexOf('\0') >= 0;
     }
     if (value instanceof JsonObject o) {
-      for (Map.Entry<String, Object> e : o) {
-        if (e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue())) {
+      return containsNul(o.getMap());
+    }
+    if (value instanceof JsonArray a) {
+      return containsNul(a.getList());
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (containsNul(e.getKey()) || containsNul(e.getValue())) {
           return true;
         }
       }
-    } else if (value instanceof JsonArray a) {
-      for (Object item : a) {
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
         if (containsNul(item)) {
           return true;
         }

@@ -5,16 +5,22 @@ import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Writes one batch in one transaction: all of it is committed, or none. */
 final class IngestRepository {
@@ -26,25 +32,60 @@ final class IngestRepository {
   }
 
   /**
-   * Upserts the batch. The statements are sent together (pipelined on one connection) and run in
-   * order: traces (taking their row locks), spans, scores, then the derived trace fields.
+   * Upserts the batch in one transaction. The trace rows go first: that takes their row locks, and
+   * tells which traces this transaction created. The spans of those are inserted plainly, the rest
+   * merged; then the scores, and the derived fields of the traces that existed before (a created
+   * trace is inserted with them). These statements are sent together, pipelined on the connection.
    */
   Future<Void> write(UUID projectId, Collection<TraceWrite> traces, Collection<SpanWrite> spans,
       Collection<ScoreWrite> scores) {
     List<TraceWrite> allTraces = withStubs(traces, spans, scores);
-    return pool.withTransaction(conn -> {
-      List<Future<?>> steps = new ArrayList<>();
-      steps.add(run(conn, IngestSql.UPSERT_TRACES, traceParams(projectId, allTraces)));
-      if (!spans.isEmpty()) {
-        steps.add(run(conn, IngestSql.UPSERT_SPANS, spanParams(projectId, spans)));
-      }
-      if (!scores.isEmpty()) {
-        steps.add(run(conn, IngestSql.UPSERT_SCORES, scoreParams(projectId, scores)));
-      }
-      String[] ids = allTraces.stream().map(TraceWrite::id).toArray(String[]::new);
-      steps.add(run(conn, IngestSql.RECOMPUTE_TRACES, Tuple.tuple().addValue(projectId).addValue(ids)));
-      return Future.all(steps).mapEmpty();
-    });
+    Tuple traceParams = traceParams(projectId, allTraces, SpanTotals.byTrace(spans));
+    return write(projectId, traceParams, spans, scores, true)
+        .recover(failure -> isDuplicateSpan(failure)
+            ? write(projectId, traceParams, spans, scores, false)
+            : Future.failedFuture(failure));
+  }
+
+  /**
+   * With {@code insertSpansOfNewTraces} false (the retry after a duplicate span), every trace is
+   * treated as one that existed: its spans merged, its derived fields recomputed.
+   */
+  private Future<Void> write(UUID projectId, Tuple traceParams, Collection<SpanWrite> spans,
+      Collection<ScoreWrite> scores, boolean insertSpansOfNewTraces) {
+    return pool.withTransaction(conn -> conn.preparedQuery(IngestSql.UPSERT_TRACES)
+        .execute(traceParams)
+        .compose(rows -> {
+          Set<String> created = new HashSet<>();
+          List<String> recompute = new ArrayList<>();
+          for (Row row : rows) {
+            boolean isNew = insertSpansOfNewTraces && row.getBoolean("created");
+            (isNew ? created : recompute).add(row.getString("id"));
+          }
+          Map<Boolean, List<SpanWrite>> spansByNew = spans.stream().collect(Collectors.partitioningBy(
+              span -> created.contains(span.traceId())));
+          List<Future<?>> steps = new ArrayList<>();
+          if (!spansByNew.get(true).isEmpty()) {
+            steps.add(run(conn, IngestSql.INSERT_SPANS, spanParams(projectId, spansByNew.get(true))));
+          }
+          if (!spansByNew.get(false).isEmpty()) {
+            steps.add(run(conn, IngestSql.UPSERT_SPANS, spanParams(projectId, spansByNew.get(false))));
+          }
+          if (!scores.isEmpty()) {
+            steps.add(run(conn, IngestSql.UPSERT_SCORES, scoreParams(projectId, scores)));
+          }
+          if (!recompute.isEmpty()) {
+            steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
+                Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
+          }
+          return Future.all(steps).mapEmpty();
+        }));
+  }
+
+  /** A span of a trace this transaction created was stored already (see INSERT_SPANS). */
+  private static boolean isDuplicateSpan(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && "spans_pkey".equals(pg.getConstraint());
   }
 
   private static Future<?> run(SqlConnection conn, String sql, Tuple params) {
@@ -68,7 +109,11 @@ final class IngestRepository {
     return all;
   }
 
-  private static Tuple traceParams(UUID projectId, List<TraceWrite> rows) {
+  private static Tuple traceParams(UUID projectId, List<TraceWrite> rows,
+      Map<String, SpanTotals> spanTotals) {
+    List<SpanTotals> totals = rows.stream()
+        .map(t -> spanTotals.getOrDefault(t.id(), SpanTotals.NONE))
+        .toList();
     return Tuple.tuple()
         .addValue(projectId)
         .addValue(column(rows, String.class, TraceWrite::id))
@@ -82,11 +127,17 @@ final class IngestRepository {
         .addValue(column(rows, String.class, TraceWrite::output))
         .addValue(column(rows, OffsetDateTime.class, TraceWrite::startTime))
         .addValue(column(rows, OffsetDateTime.class, TraceWrite::endTime))
-        .addValue(column(rows, String.class, TraceWrite::status));
+        .addValue(column(rows, String.class, TraceWrite::status))
+        .addValue(column(totals, Integer.class, SpanTotals::count))
+        .addValue(column(totals, Integer.class, SpanTotals::errors))
+        .addValue(column(totals, Long.class, SpanTotals::inputTokens))
+        .addValue(column(totals, Long.class, SpanTotals::outputTokens))
+        .addValue(column(totals, Double.class, SpanTotals::cost))
+        .addValue(column(totals, OffsetDateTime.class, SpanTotals::start))
+        .addValue(column(totals, OffsetDateTime.class, SpanTotals::end));
   }
 
-  private static Tuple spanParams(UUID projectId, Collection<SpanWrite> spans) {
-    List<SpanWrite> rows = List.copyOf(spans);
+  private static Tuple spanParams(UUID projectId, List<SpanWrite> rows) {
     return Tuple.tuple()
         .addValue(projectId)
         .addValue(column(rows, String.class, SpanWrite::traceId))

@@ -155,11 +155,13 @@ public final class IngestService {
   }
 
   private List<ItemResult> count(List<ItemResult> results) {
+    Map<String, Integer> tally = new HashMap<>();
     for (ItemResult r : results) {
       if (r.type() != null) {
-        counters.get(r.type() + (r.status() == 201 ? "accepted" : "rejected")).increment();
+        tally.merge(r.type() + (r.status() == 201 ? "accepted" : "rejected"), 1, Integer::sum);
       }
     }
+    tally.forEach((key, n) -> counters.get(key).increment(n));
     return results;
   }
 }

@@ -12,21 +12,30 @@ final class IngestSql {
   /**
    * Traces, including stubs for traces only referenced by spans or scores. Taking the row lock of
    * every trace first serialises concurrent batches of one trace, so the derived fields that
-   * {@link #RECOMPUTE_TRACES} writes always count every committed span.
+   * {@link #RECOMPUTE_TRACES} writes always count every committed span. A new trace row starts
+   * with the derived fields of the batch's spans ({@link SpanTotals}); an existing row keeps its
+   * own until the recompute. {@code created} tells the two apart: a row this statement inserted
+   * has no locker yet ({@code xmax = 0}); one it updated carries this transaction as locker.
    */
   static final String UPSERT_TRACES = """
       INSERT INTO traces AS t (project_id, id, name, user_id, session_id, release, tags, metadata,
-                               input, output, start_time, end_time, status, sort_time)
+                               input, output, start_time, end_time, status, span_count, span_errors,
+                               input_tokens, output_tokens, total_cost, span_start, span_end,
+                               sort_time, is_error)
       SELECT $1, r.id, r.name, r.user_id, r.session_id, r.release,
              CASE WHEN r.tags IS NULL THEN NULL
                   ELSE ARRAY(SELECT jsonb_array_elements_text(r.tags::jsonb)) END,
              r.metadata::jsonb, r.input::jsonb, r.output::jsonb, r.start_time, r.end_time, r.status,
-             COALESCE(r.start_time, now())
+             r.span_count, r.span_errors, r.input_tokens, r.output_tokens, r.total_cost,
+             r.span_start, r.span_end, COALESCE(r.start_time, r.span_start, now()),
+             (r.status IS NOT DISTINCT FROM 'error' OR r.span_errors > 0)
         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                     $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[],
-                    $13::text[])
+                    $13::text[], $14::int[], $15::int[], $16::bigint[], $17::bigint[],
+                    $18::float8[], $19::timestamptz[], $20::timestamptz[])
              AS r(id, name, user_id, session_id, release, tags, metadata, input, output,
-                  start_time, end_time, status)
+                  start_time, end_time, status, span_count, span_errors, input_tokens,
+                  output_tokens, total_cost, span_start, span_end)
        ORDER BY r.id
       ON CONFLICT (project_id, id) DO UPDATE SET
         name       = COALESCE(EXCLUDED.name, t.name),
@@ -40,9 +49,16 @@ final class IngestSql {
         start_time = COALESCE(EXCLUDED.start_time, t.start_time),
         end_time   = COALESCE(EXCLUDED.end_time, t.end_time),
         status     = COALESCE(EXCLUDED.status, t.status),
-        updated_at = now()""";
+        updated_at = now()
+      RETURNING id, xmax = 0 AS created""";
 
-  static final String UPSERT_SPANS = """
+  /**
+   * The spans of traces this transaction created: no span of such a trace can exist (spans are
+   * only written after their trace row, and deleted with it), so a plain insert does, without the
+   * cost of conflict checks. Should one exist all the same, the insert fails on the primary key
+   * and the batch is written again with {@link #UPSERT_SPANS} for every span.
+   */
+  static final String INSERT_SPANS = """
       INSERT INTO spans AS s (project_id, trace_id, id, parent_id, name, kind, start_time, end_time,
                               status, status_message, model, input_tokens, output_tokens, cost_usd,
                               input, output, attributes)
@@ -55,7 +71,11 @@ final class IngestSql {
                     $17::text[])
              AS r(trace_id, id, parent_id, name, kind, start_time, end_time, status,
                   status_message, model, input_tokens, output_tokens, cost_usd, input, output,
-                  attributes)
+                  attributes)""";
+
+  /** Spans that may already be stored, merged field by field; in key order, for lock order. */
+  static final String UPSERT_SPANS = INSERT_SPANS + """
+
        ORDER BY r.trace_id, r.id
       ON CONFLICT (project_id, trace_id, id) DO UPDATE SET
         parent_id      = COALESCE(EXCLUDED.parent_id, s.parent_id),
@@ -93,11 +113,13 @@ final class IngestSql {
         updated_at  = now()""";
 
   /**
-   * Re-derives the span aggregates of the batch's traces from the spans now stored. The aggregate
-   * is materialised first, so it runs once over the batch's traces whatever the planner believes
-   * about the project's size; each trace row is then updated through its primary key. (Planned as
-   * a plain join, a project created after the last ANALYZE made PostgreSQL re-run the aggregate
-   * once per trace of the project.)
+   * Re-derives the span aggregates of the batch's traces from the spans now stored, and writes
+   * only the rows where they differ from what is stored (a trace the batch created already holds
+   * them). The aggregate is materialised first, so it runs once over the batch's traces whatever
+   * the planner believes about the project's size. The trace rows are then found through their
+   * primary key: the {@code id = ANY($2)} condition is what lets the generic plan of this prepared
+   * statement use it (joined only to the CTE, PostgreSQL read every trace of the project to find
+   * the batch's).
    */
   static final String RECOMPUTE_TRACES = """
       WITH a AS MATERIALIZED (
@@ -123,5 +145,11 @@ final class IngestSql {
         sort_time     = COALESCE(t.start_time, a.span_start, t.created_at),
         is_error      = (t.status IS NOT DISTINCT FROM 'error' OR a.span_errors > 0)
         FROM a
-       WHERE t.project_id = $1 AND t.id = a.id""";
+       WHERE t.project_id = $1 AND t.id = ANY($2::text[]) AND t.id = a.id
+         AND (t.span_count, t.span_errors, t.input_tokens, t.output_tokens, t.total_cost,
+              t.span_start, t.span_end, t.sort_time, t.is_error)
+             IS DISTINCT FROM
+             (a.span_count, a.span_errors, a.input_tokens, a.output_tokens, a.total_cost,
+              a.span_start, a.span_end, COALESCE(t.start_time, a.span_start, t.created_at),
+              (t.status IS NOT DISTINCT FROM 'error' OR a.span_errors > 0))""";
 }

@@ -53,9 +53,14 @@ final class TraceRepository {
 
   /** Deletes the trace with its spans and scores; false when there was none. */
   Future<Boolean> delete(UUID projectId, String traceId) {
-    return pool.preparedQuery(TraceSql.DELETE_TRACE)
-        .execute(Tuple.of(projectId, traceId))
-        .map(rows -> rows.rowCount() > 0);
+    Tuple key = Tuple.of(projectId, traceId);
+    return pool.withTransaction(conn -> {
+      Future<Boolean> deleted = conn.preparedQuery(TraceSql.DELETE_TRACE).execute(key)
+          .map(rows -> rows.rowCount() > 0);
+      Future<?> spans = conn.preparedQuery(TraceSql.DELETE_SPANS).execute(key);
+      Future<?> scores = conn.preparedQuery(TraceSql.DELETE_SCORES).execute(key);
+      return Future.all(deleted, spans, scores).map(v -> deleted.result());
+    });
   }
 
   Future<JsonArray> stats(UUID projectId, String groupBy, OffsetDateTime from, OffsetDateTime to) {

@@ -35,7 +35,15 @@ final class TraceSql {
         FROM scores WHERE project_id = $1 AND trace_id = $2
        ORDER BY created_at, id""";
 
+  /**
+   * Deleting the trace row comes first: it waits for any ingest transaction holding that row, so
+   * the two statements after it (each with a snapshot of its own) see every span and score that
+   * transaction committed. An ingest arriving later waits for this transaction and starts a new
+   * trace. No foreign key does this for us (V3).
+   */
   static final String DELETE_TRACE = "DELETE FROM traces WHERE project_id = $1 AND id = $2";
+  static final String DELETE_SPANS = "DELETE FROM spans WHERE project_id = $1 AND trace_id = $2";
+  static final String DELETE_SCORES = "DELETE FROM scores WHERE project_id = $1 AND trace_id = $2";
 
   /** Stats over traces; {@code %s} is the grouping column, chosen from a fixed set. */
   static final String TRACE_STATS = """

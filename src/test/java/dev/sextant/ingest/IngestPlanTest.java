@@ -10,11 +10,24 @@ import org.junit.jupiter.api.Test;
 @DisplayName("On 1 000 000 spans, ingestion")
 class IngestPlanTest {
 
+  private static final Object[] BATCH = {PlanFixture.PROJECT, new String[] {"t11", "t21", "t31"}};
+
   @Test
   @DisplayName("re-derives trace fields through the span key, not by scanning spans")
   void recomputeUsesTheSpanKey() throws Exception {
-    JsonObject plan = PlanFixture.plan(IngestSql.RECOMPUTE_TRACES, PlanFixture.PROJECT,
-        new String[] {"t11", "t21", "t31"});
-    assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(IngestSql.RECOMPUTE_TRACES, BATCH),
+        PlanFixture.genericPlan(IngestSql.RECOMPUTE_TRACES, BATCH)}) {
+      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
+    }
+  }
+
+  @Test
+  @DisplayName("finds the batch's trace rows by primary key, even in the generic plan")
+  void recomputeFindsTracesByKey() throws Exception {
+    // a generic plan once joined the batch to every trace of the project, found by project alone
+    JsonObject plan = PlanFixture.genericPlan(IngestSql.RECOMPUTE_TRACES, BATCH);
+    assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
   }
 }

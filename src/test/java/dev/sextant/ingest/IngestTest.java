@@ -9,11 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -153,6 +156,35 @@ class IngestTest {
     JsonArray spans = whole.getJsonArray("spans");
     assertThat(spans.getJsonObject(0).getString("id")).isEqualTo("root");
     assertThat(spans.getJsonObject(1).getString("parent_id")).isEqualTo("root");
+  }
+
+  @Test
+  @DisplayName("merges a span stored without its trace row (as an older version could leave one)")
+  void spanWithoutItsTrace() throws Exception {
+    String t = uid();
+    String project = api.get("/api/v1/project", key).json().getString("id");
+    try (Connection db = TestInfra.jdbc(server.databaseUrl());
+        PreparedStatement insert = db.prepareStatement(
+            "INSERT INTO spans (project_id, trace_id, id, name, input_tokens) VALUES (?::uuid, ?, 's1', 'old', 7)")) {
+      insert.setString(1, project);
+      insert.setString(2, t);
+      insert.executeUpdate();
+    }
+    // the trace is new to this batch, so its spans are first inserted plainly; s1 collides, and
+    // the batch is written again, merging
+    JsonArray results = results(api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("id", t).put("name", "revived")),
+        span(new JsonObject().put("id", "s1").put("trace_id", t).put("output_tokens", 3)),
+        span(new JsonObject().put("id", "s2").put("trace_id", t).put("input_tokens", 1)))));
+    assertThat(results.stream().map(r -> ((JsonObject) r).getInteger("status"))).containsOnly(201);
+    JsonObject trace = read(t);
+    assertThat(trace.getString("name")).isEqualTo("revived");
+    assertThat(trace.getInteger("span_count")).isEqualTo(2);
+    assertThat(trace.getLong("input_tokens")).isEqualTo(8);
+    JsonObject s1 = trace.getJsonArray("spans").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("id").equals("s1")).findFirst().orElseThrow();
+    assertThat(s1.getString("name")).isEqualTo("old");
+    assertThat(s1.getLong("output_tokens")).isEqualTo(3);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A database of realistic size for plan checks, seeded once per test run with
@@ -83,7 +84,20 @@ public final class PlanFixture {
 
   /** The plan of {@code sql} with {@code params} bound, as JSON. */
   public static JsonObject plan(String sql, Object... params) throws SQLException {
+    return plan(false, sql, params);
+  }
+
+  /**
+   * The generic plan of {@code sql}, made without looking at the values: the one PostgreSQL may
+   * switch a prepared statement to after five executions, as the server's statements are.
+   */
+  public static JsonObject genericPlan(String sql, Object... params) throws SQLException {
+    return plan(true, sql, params);
+  }
+
+  private static JsonObject plan(boolean generic, String sql, Object... params) throws SQLException {
     try (Connection conn = TestInfra.jdbc(url()); Statement st = conn.createStatement()) {
+      st.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "auto"));
       st.execute("PREPARE plan_check AS " + sql);
       List<String> literals = new ArrayList<>();
       for (Object p : params) {
@@ -100,18 +114,31 @@ public final class PlanFixture {
   /** The data tables the plan reads with a sequential scan (empty is the goal). */
   public static List<String> sequentialScans(JsonObject plan) {
     List<String> found = new ArrayList<>();
-    collect(plan, found);
+    walk(plan, node -> {
+      if ("Seq Scan".equals(node.getString("Node Type"))
+          && DATA_TABLES.contains(node.getString("Relation Name"))) {
+        found.add(node.getString("Relation Name"));
+      }
+    });
     return found;
   }
 
-  private static void collect(JsonObject node, List<String> found) {
-    if ("Seq Scan".equals(node.getString("Node Type"))
-        && DATA_TABLES.contains(node.getString("Relation Name"))) {
-      found.add(node.getString("Relation Name"));
-    }
+  /** The indexes through which the plan reads {@code table}. */
+  public static List<String> indexesOn(JsonObject plan, String table) {
+    List<String> found = new ArrayList<>();
+    walk(plan, node -> {
+      if (table.equals(node.getString("Relation Name")) && node.getString("Index Name") != null) {
+        found.add(node.getString("Index Name"));
+      }
+    });
+    return found;
+  }
+
+  private static void walk(JsonObject node, Consumer<JsonObject> visitor) {
+    visitor.accept(node);
     JsonArray children = node.getJsonArray("Plans");
     if (children != null) {
-      children.forEach(child -> collect((JsonObject) child, found));
+      children.forEach(child -> walk((JsonObject) child, visitor));
     }
   }
 

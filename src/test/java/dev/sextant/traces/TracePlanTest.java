@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@DisplayName("On 1 000 000 spans, the trace reads use indexes")
+@DisplayName("On 1 000 000 spans, the trace reads use indexes, with the values and without (generic plan)")
 class TracePlanTest {
 
   private static final UUID PROJECT = UUID.fromString(PlanFixture.PROJECT);
@@ -47,6 +47,8 @@ class TracePlanTest {
         Arguments.of("detail: its spans", TraceSql.SPANS_OF_TRACE, new Object[] {PROJECT, "t101"}),
         Arguments.of("detail: its scores", TraceSql.SCORES_OF_TRACE, new Object[] {PROJECT, "t101"}),
         Arguments.of("delete", TraceSql.DELETE_TRACE, new Object[] {PROJECT, "t101"}),
+        Arguments.of("delete: its spans", TraceSql.DELETE_SPANS, new Object[] {PROJECT, "t101"}),
+        Arguments.of("delete: its scores", TraceSql.DELETE_SCORES, new Object[] {PROJECT, "t101"}),
         Arguments.of("stats, no grouping", TraceSql.TRACE_STATS.formatted("NULL::text"),
             new Object[] {PROJECT, BEGINNING, END}),
         Arguments.of("stats by name", TraceSql.TRACE_STATS.formatted("name"), new Object[] {PROJECT, FROM, TO}),
@@ -80,5 +82,7 @@ class TracePlanTest {
   void usesIndexes(String name, String sql, Object[] params) throws Exception {
     JsonObject plan = PlanFixture.plan(sql, params);
     assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+    JsonObject generic = PlanFixture.genericPlan(sql, params);
+    assertThat(PlanFixture.sequentialScans(generic)).as(generic.encodePrettily()).isEmpty();
   }
 }

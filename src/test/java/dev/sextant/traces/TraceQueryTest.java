@@ -185,6 +185,7 @@ class TraceQueryTest {
     // re-ingesting the span finds no trace of the old one's spans
     api.post("/api/v1/ingest", key, batch(span(new JsonObject().put("id", "y").put("trace_id", "doomed"))));
     assertThat(api.get("/api/v1/traces/doomed", key).json().getJsonArray("spans")).hasSize(1);
+    assertThat(api.get("/api/v1/traces/doomed", key).json().getInteger("span_count")).isEqualTo(1);
     assertThat(api.get("/api/v1/traces/doomed", key).json().getJsonArray("scores")).isEmpty();
     api.delete("/api/v1/traces/doomed", key);
   }

@@ -39,7 +39,8 @@ public record Services(
         .tag("name", "redis").description("0 closed, 1 half-open, 2 open").register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
     return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
-        new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled()),
+        new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
+            config.http().compressionThresholdBytes()),
         new CredentialCache(Duration.ofMillis(config.cache().nearCacheTtlMs()),
             config.cache().nearCacheMaxEntries(), cacheMetrics),
         new RouteStats(config.slowRequestMs()));

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.Command;
@@ -30,36 +31,45 @@ public final class ResponseCache {
 
   private static final Logger log = LoggerFactory.getLogger(ResponseCache.class);
   private static final long RETRY_MS = 100;
+  private static final byte GZIP = 'g';
+  private static final byte PLAIN = 'p';
 
   private final Vertx vertx;
   private final ResilientRedis redis;
   private final CacheMetrics metrics;
   private final boolean enabled;
-  private final Map<String, Future<String>> inFlight = new ConcurrentHashMap<>();
+  private final int gzipThreshold;
+  private final Map<String, Future<CachedBody>> inFlight = new ConcurrentHashMap<>();
   /** Set while entries in Redis may be stale: reads bypass Redis until the epoch is bumped. */
   private final AtomicBoolean untrusted = new AtomicBoolean();
 
-  public ResponseCache(Vertx vertx, ResilientRedis redis, CacheMetrics metrics, boolean enabled) {
+  /** Answers of at least {@code gzipThreshold} bytes are kept compressed ({@link CachedBody}). */
+  public ResponseCache(Vertx vertx, ResilientRedis redis, CacheMetrics metrics, boolean enabled,
+      int gzipThreshold) {
     this.vertx = vertx;
     this.redis = redis;
     this.metrics = metrics;
     this.enabled = enabled;
+    this.gzipThreshold = gzipThreshold;
     redis.onOutage(this::distrust);
   }
 
   /**
-   * The cached answer for {@code key} of {@code project}, or else {@code loader}'s (cached for
-   * {@code ttlSeconds} unless null, which means "no such thing" and is not cached).
+   * The cached answer for {@code key} of {@code project}, or else {@code loader}'s JSON text
+   * (cached for {@code ttlSeconds} unless null, which means "no such thing" and is not cached).
    */
-  public Future<String> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
+  public Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
       Supplier<Future<String>> loader) {
+    Supplier<Future<CachedBody>> encodingLoader =
+        () -> loader.get().map(json -> json == null ? null : CachedBody.of(json, gzipThreshold));
     if (!enabled) {
-      return loader.get();
+      return encodingLoader.get();
     }
-    String valueKey = redis.key("c", cache, project.toString(), key);
+    // "b": entries of this layout (version, flag byte, body); other layouts lived under other names
+    String valueKey = redis.key("b", cache, project.toString(), key);
     if (untrusted.get()) {
       metrics.miss(cache);
-      return loadOnce(cache, valueKey, loader);
+      return loadOnce(cache, valueKey, encodingLoader);
     }
     String epochKey = redis.key("epoch");
     String genKey = redis.key("gen", project.toString());
@@ -67,22 +77,41 @@ public final class ResponseCache {
         .transform(ar -> {
           if (ar.failed()) {
             metrics.miss(cache);
-            return loadOnce(cache, valueKey, loader);
+            return loadOnce(cache, valueKey, encodingLoader);
           }
-          String version = number(ar.result().get(0)) + ":" + number(ar.result().get(1)) + ":";
-          Response cached = ar.result().get(2);
-          if (cached != null && cached.toString().startsWith(version)) {
+          Buffer version = Buffer.buffer(
+              number(ar.result().get(0)) + ":" + number(ar.result().get(1)) + ":");
+          CachedBody cached = current(ar.result().get(2), version);
+          if (cached != null) {
             metrics.hit(cache);
-            return Future.succeededFuture(cached.toString().substring(version.length()));
+            return Future.succeededFuture(cached);
           }
           metrics.miss(cache);
-          return loadOnce(cache, valueKey, loader).andThen(loaded -> {
+          return loadOnce(cache, valueKey, encodingLoader).andThen(loaded -> {
             if (loaded.succeeded() && loaded.result() != null && !untrusted.get()) {
-              redis.send(Request.cmd(Command.SET).arg(valueKey).arg(version + loaded.result())
-                  .arg("EX").arg(ttlSeconds));
+              CachedBody body = loaded.result();
+              Buffer entry = version.copy().appendByte(body.gzipped() ? GZIP : PLAIN)
+                  .appendBuffer(body.bytes());
+              redis.send(Request.cmd(Command.SET).arg(valueKey).arg(entry).arg("EX").arg(ttlSeconds));
             }
           });
         });
+  }
+
+  /**
+   * The body of a stored entry {@code version}, flag byte, body bytes, if it was stored under the
+   * current {@code version}; else null.
+   */
+  private static CachedBody current(Response stored, Buffer version) {
+    if (stored == null) {
+      return null;
+    }
+    Buffer entry = stored.toBuffer();
+    int n = version.length();
+    if (entry.length() <= n || !entry.slice(0, n).equals(version)) {
+      return null;
+    }
+    return new CachedBody(entry.slice(n + 1, entry.length()), entry.getByte(n) == GZIP);
   }
 
   /**
@@ -138,14 +167,15 @@ public final class ResponseCache {
   }
 
   /** One load per key at a time on this instance; every caller continues on its own context. */
-  private Future<String> loadOnce(String cache, String key, Supplier<Future<String>> loader) {
-    Promise<String> mine = Promise.promise();
-    Future<String> running = inFlight.putIfAbsent(key, mine.future());
+  private Future<CachedBody> loadOnce(String cache, String key,
+      Supplier<Future<CachedBody>> loader) {
+    Promise<CachedBody> mine = Promise.promise();
+    Future<CachedBody> running = inFlight.putIfAbsent(key, mine.future());
     if (running != null) {
       metrics.coalesced(cache);
     } else {
       running = mine.future();
-      Future<String> load;
+      Future<CachedBody> load;
       try {
         load = loader.get();
       } catch (RuntimeException e) {
@@ -157,7 +187,7 @@ public final class ResponseCache {
       });
     }
     Context caller = vertx.getOrCreateContext();
-    Promise<String> result = Promise.promise();
+    Promise<CachedBody> result = Promise.promise();
     running.onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
     return result.future();
   }

@@ -1,6 +1,8 @@
 package dev.sextant.http;
 
+import dev.sextant.cache.CachedBody;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,12 +19,38 @@ public final class Responses {
         .end(body.toBuffer());
   }
 
-  /** A JSON answer already encoded (a cached one, say). */
-  public static Future<Void> json(RoutingContext ctx, int status, String body) {
-    return ctx.response()
+  /**
+   * A cached JSON answer: sent as stored when it is compressed and the client accepts gzip,
+   * decompressed when the client does not.
+   */
+  public static Future<Void> json(RoutingContext ctx, int status, CachedBody body) {
+    HttpServerResponse response = ctx.response()
         .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(body);
+        .putHeader("Content-Type", "application/json");
+    if (!body.gzipped()) {
+      return response.end(body.bytes());
+    }
+    response.putHeader("Vary", "Accept-Encoding");
+    if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
+      // a response with Content-Encoding set is left alone by the server's own compression
+      return response.putHeader("Content-Encoding", "gzip").end(body.bytes());
+    }
+    return response.end(body.plain());
+  }
+
+  /** Whether an {@code Accept-Encoding} header admits gzip (by name or {@code *}, q above 0). */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String item : acceptEncoding.split(",")) {
+      String[] parts = item.split(";");
+      String coding = parts[0].trim();
+      if (coding.equalsIgnoreCase("gzip") || coding.equals("*")) {
+        return parts.length < 2 || !parts[1].trim().matches("(?i)q\\s*=\\s*0(\\.0{0,3})?");
+      }
+    }
+    return false;
   }
 
   /** A list answer in the contract's page shape; {@code nextCursor} is null on the last page. */

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   private final List<String> trustedProxies;
   private final Counter rejected;
   private final MeterRegistry registry;
+  /** Decision counters by group, backend and outcome: looked up in the registry once each. */
+  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
   public RateLimitHandler(RateLimitConfig config, MeterRegistry registry) {
     this.trustedProxies = config.trustedProxies();
@@ -55,8 +58,10 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
             return;
           }
           RateDecision decision = RateDecision.fromJson(answer.result().body());
-          registry.counter("sextant.ratelimit.decisions", "group", group, "backend", decision.backend(),
-              "outcome", decision.allowed() ? "allowed" : "rejected").increment();
+          decisions.computeIfAbsent(group + "|" + decision.backend() + "|" + decision.allowed(),
+              k -> registry.counter("sextant.ratelimit.decisions", "group", group,
+                  "backend", decision.backend(), "outcome", decision.allowed() ? "allowed" : "rejected"))
+              .increment();
           HttpServerResponse response = ctx.response();
           response.putHeader("X-RateLimit-Limit", Integer.toString(decision.limit()));
           response.putHeader("X-RateLimit-Remaining", Integer.toString(decision.remaining()));

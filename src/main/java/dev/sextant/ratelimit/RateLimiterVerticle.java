@@ -9,7 +9,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rate limiter, offered to the HTTP verticles as a service on the event bus at
@@ -45,8 +50,14 @@ public final class RateLimiterVerticle extends VerticleBase {
       return {allowed, limit - count, reset}
       """;
 
+  /** Sent as EVALSHA: Redis then neither receives nor hashes the script on every request. */
+  private static final String SLIDING_LOG_SHA = sha1Hex(SLIDING_LOG);
+
   private final ResilientRedis redis;
   private final RateLimitConfig config;
+  /** Log members are unique across instances without a random UUID per request. */
+  private final String memberPrefix = UUID.randomUUID() + ":";
+  private final AtomicLong sequence = new AtomicLong();
   private LocalSlidingWindow local;
 
   public RateLimiterVerticle(ResilientRedis redis, RateLimitConfig config) {
@@ -63,15 +74,36 @@ public final class RateLimiterVerticle extends VerticleBase {
   private void decide(Message<JsonObject> message) {
     String group = message.body().getString("group");
     String subject = message.body().getString("subject");
-    int limit = config.perMinute().getOrDefault(group, config.perMinute().getOrDefault("default", 1000))
-        * config.windowSeconds() / 60;
+    long perMinute = config.perMinute().getOrDefault(group, config.perMinute().getOrDefault("default", 1000));
+    int limit = (int) Math.min(Integer.MAX_VALUE, perMinute * config.windowSeconds() / 60);
     long windowMs = config.windowSeconds() * 1000L;
-    Request script = Request.cmd(Command.EVAL).arg(SLIDING_LOG).arg(1)
-        .arg(redis.key("rl", group, subject)).arg(windowMs).arg(limit).arg(UUID.randomUUID().toString());
-    redis.send(script)
+    String key = redis.key("rl", group, subject);
+    String member = memberPrefix + sequence.incrementAndGet();
+    redis.send(script(Command.EVALSHA, SLIDING_LOG_SHA, key, windowMs, limit, member))
+        .recover(e -> isNoScript(e) // Redis restarted or was flushed: it forgot the script
+            ? redis.send(script(Command.EVAL, SLIDING_LOG, key, windowMs, limit, member))
+            : Future.failedFuture(e))
         .map(reply -> fromRedis(reply, limit))
         .otherwise(e -> local.decide(group + ":" + subject, limit, System.currentTimeMillis()))
         .onSuccess(decision -> message.reply(decision.toJson()));
+  }
+
+  private static Request script(Command command, String script, String key, long windowMs,
+      int limit, String member) {
+    return Request.cmd(command).arg(script).arg(1).arg(key).arg(windowMs).arg(limit).arg(member);
+  }
+
+  private static boolean isNoScript(Throwable e) {
+    return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+  }
+
+  private static String sha1Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-1", e);
+    }
   }
 
   private static RateDecision fromRedis(Response reply, int limit) {

@@ -88,9 +88,9 @@ public final class TraceRoutes {
     UUID project = projectId(ctx);
     return cache.getOrLoad(DETAIL_CACHE, project, id, cacheConfig.traceDetailTtlSeconds(),
             () -> traces.find(project, id).map(trace -> trace == null ? null : trace.encode()))
-        .compose(json -> json == null
+        .compose(body -> body == null
             ? Future.failedFuture(Problem.notFound(NO_TRACE))
-            : Responses.json(ctx, 200, json));
+            : Responses.json(ctx, 200, body));
   }
 
   private Future<?> deleteTrace(RoutingContext ctx) {
@@ -113,7 +113,7 @@ public final class TraceRoutes {
                     from == null ? BEGINNING : from,
                     to == null ? OffsetDateTime.now(ZoneOffset.UTC).plusYears(100) : to)
                 .map(data -> new JsonObject().put("data", data).encode()))
-        .compose(json -> Responses.json(ctx, 200, json));
+        .compose(body -> Responses.json(ctx, 200, body));
   }
 
   /** A trace id from the path; one that cannot exist is simply not found. */

@@ -30,7 +30,7 @@ class ResponseCacheTest {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     RedisConfig config = new RedisConfig(redisUrl, 4, 500, "rc" + UUID.randomUUID() + ":", 250, 3, 2000);
     return new ResponseCache(vertx, new ResilientRedis(vertx, redis, config),
-        new CacheMetrics(registry), true);
+        new CacheMetrics(registry), true, 1024);
   }
 
   @Test
@@ -40,7 +40,7 @@ class ResponseCacheTest {
     UUID project = UUID.randomUUID();
     AtomicInteger loads = new AtomicInteger();
     Promise<String> slowLoad = Promise.promise();
-    List<Future<String>> readers = new ArrayList<>();
+    List<Future<CachedBody>> readers = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       readers.add(cache.getOrLoad("t", project, "k", 60, () -> {
         loads.incrementAndGet();
@@ -51,8 +51,8 @@ class ResponseCacheTest {
     dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5),
         () -> registry.counter("sextant.cache.coalesced", "cache", "t").count() == 19, "19 readers to join");
     slowLoad.complete("answer");
-    for (Future<String> reader : readers) {
-      assertThat(reader.await()).isEqualTo("answer");
+    for (Future<CachedBody> reader : readers) {
+      assertThat(reader.await().text()).isEqualTo("answer");
     }
     assertThat(loads.get()).isEqualTo(1);
   }
@@ -66,7 +66,7 @@ class ResponseCacheTest {
     assertThat(cache.getOrLoad("t", project, "k", 60, () -> {
       loads.incrementAndGet();
       return Future.succeededFuture("v1");
-    }).await()).isEqualTo("v1");
+    }).await().text()).isEqualTo("v1");
     // the answer is stored in the background; once it is there, the loader is no longer asked
     dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), () -> {
       int before = loads.get();
@@ -77,11 +77,30 @@ class ResponseCacheTest {
       return loads.get() == before;
     }, "the answer to be cached");
     cache.invalidate(UUID.randomUUID()).await();
-    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("not cached")).await())
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("not cached")).await().text())
         .as("another project's write leaves this project's entries alone").isEqualTo("v1");
     cache.invalidate(project).await();
-    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("fresh")).await())
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("fresh")).await().text())
         .isEqualTo("fresh");
+  }
+
+  @Test
+  @DisplayName("keeps answers over the threshold gzip-compressed, and gives back the same text")
+  void compressesLargeAnswers(Vertx vertx) {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    String large = "{\"spans\":\"" + "span ".repeat(2000) + "\"}";
+    CachedBody loaded = cache.getOrLoad("t", project, "big", 60, () -> Future.succeededFuture(large)).await();
+    assertThat(loaded.gzipped()).isTrue();
+    assertThat(loaded.bytes().length()).isLessThan(large.length() / 10);
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), () -> {
+      CachedBody hit = cache.getOrLoad("t", project, "big", 60,
+          () -> Future.succeededFuture("loaded again")).await();
+      return hit.gzipped() && hit.text().equals(large);
+    }, "the compressed answer to come back from Redis");
+    CachedBody small = cache.getOrLoad("t", project, "small", 60, () -> Future.succeededFuture("{}")).await();
+    assertThat(small.gzipped()).isFalse();
+    assertThat(small.text()).isEqualTo("{}");
   }
 
   @Test
@@ -90,7 +109,7 @@ class ResponseCacheTest {
     ResponseCache cache = cache(vertx, "redis://127.0.0.1:" + FreePort.find());
     UUID project = UUID.randomUUID();
     for (int i = 0; i < 5; i++) {
-      assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("db")).await()).isEqualTo("db");
+      assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("db")).await().text()).isEqualTo("db");
     }
     cache.invalidate(project).await(); // completes although Redis is not there
     assertThat(cache.isBypassing()).isTrue();

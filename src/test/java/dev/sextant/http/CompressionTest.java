@@ -1,5 +1,6 @@
 package dev.sextant.http;
 
+import static dev.sextant.support.Batches.span;
 import static dev.sextant.support.Batches.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,9 @@ class CompressionTest {
     for (int i = 0; i < 200; i++) {
       items.add(trace(new JsonObject().put("name", "compressible trace " + i)));
     }
+    for (int i = 0; i < 50; i++) {
+      items.add(span(new JsonObject().put("id", "s" + i).put("trace_id", "wide").put("name", "a span of a wide trace " + i)));
+    }
     api.post("/api/v1/ingest", key, new JsonObject().put("batch", items));
   }
 
@@ -56,6 +60,28 @@ class CompressionTest {
     assertThat(a.getJsonArray("data").size()).isEqualTo(200);
     assertThat(a.getJsonArray("data").getJsonObject(0).getString("id"))
         .isEqualTo(plain.json().getJsonArray("data").getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  @DisplayName("serves a cached answer compressed or not, as each client accepts, with the same JSON")
+  void cachedAnswerEitherWay() throws Exception {
+    for (int round = 0; round < 2; round++) { // the first read loads and stores, the second hits
+      Response zipped = api.send(api.request("/api/v1/traces/wide").header("Authorization", "Bearer " + key)
+          .header("Accept-Encoding", "deflate, gzip;q=0.8").GET().build());
+      Response refused = api.send(api.request("/api/v1/traces/wide").header("Authorization", "Bearer " + key)
+          .header("Accept-Encoding", "gzip;q=0, identity").GET().build());
+      Response plain = api.get("/api/v1/traces/wide", key);
+      assertThat(zipped.header("Content-Encoding")).isEqualTo("gzip");
+      assertThat(zipped.header("Vary")).isEqualTo("Accept-Encoding");
+      assertThat(refused.header("Content-Encoding")).isNull();
+      assertThat(plain.header("Content-Encoding")).isNull();
+      byte[] decoded;
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.bytes()))) {
+        decoded = in.readAllBytes();
+      }
+      assertThat(new JsonObject(new String(decoded))).isEqualTo(plain.json()).isEqualTo(refused.json());
+      assertThat(plain.json().getJsonArray("spans")).hasSize(50);
+    }
   }
 
   @Test

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Await;
+import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +55,27 @@ class RateLimitTest {
         assertThat(health.header("X-RateLimit-Limit")).isNull();
       }
       assertThat(api.get("/metrics", null).body()).contains("sextant_ratelimit_rejected_total");
+    }
+  }
+
+  @Test
+  @DisplayName("keeps the limit in Redis after Redis forgets the limiter's script")
+  void afterScriptFlush() {
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "3"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      assertThat(project(api, key).status()).isEqualTo(200);
+      Vertx vertx = Vertx.vertx();
+      try {
+        Redis.createClient(vertx, TestInfra.redisUrl()).send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await();
+      } finally {
+        vertx.close().await();
+      }
+      assertThat(project(api, key).header("X-RateLimit-Remaining")).isEqualTo("1");
+      assertThat(project(api, key).status()).isEqualTo(200);
+      assertProblem(project(api, key), 429);
+      assertThat(api.get("/metrics", null).body())
+          .contains("backend=\"redis\"").doesNotContain("backend=\"local\"");
     }
   }
 

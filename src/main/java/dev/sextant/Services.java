@@ -7,6 +7,8 @@ import dev.sextant.cache.ResponseCache;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.ops.Lifecycle;
 import dev.sextant.ops.RouteStats;
+import dev.sextant.ratelimit.LocalSlidingWindow;
+import dev.sextant.ratelimit.RateLimiter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -24,7 +26,8 @@ public record Services(
     CacheMetrics cacheMetrics,
     ResponseCache cache,
     CredentialCache credentials,
-    RouteStats routeStats) {
+    RouteStats routeStats,
+    LocalSlidingWindow localLimits) {
 
   static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
       PrometheusMeterRegistry registry) {
@@ -38,11 +41,13 @@ public record Services(
             })
         .tag("name", "redis").description("0 closed, 1 half-open, 2 open").register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
+    RateLimiter.registerCodecs(vertx);
     return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
             config.http().compressionThresholdBytes()),
         new CredentialCache(Duration.ofMillis(config.cache().nearCacheTtlMs()),
             config.cache().nearCacheMaxEntries(), cacheMetrics),
-        new RouteStats(config.slowRequestMs()));
+        new RouteStats(config.slowRequestMs()),
+        new LocalSlidingWindow(config.rateLimit().windowSeconds() * 1000L));
   }
 }

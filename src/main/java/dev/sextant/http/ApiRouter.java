@@ -27,7 +27,7 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, Services services) {
+  public static Router create(Vertx vertx, Services services, String limiterAddress) {
     HttpConfig http = services.config().http();
     Router router = Router.router(vertx);
     router.route().handler(new RequestContextHandler());
@@ -44,7 +44,8 @@ public final class ApiRouter {
     router.route().handler(ContentTypeHandler.json("/api/"));
     router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
     if (services.config().rateLimit().enabled()) {
-      router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
+      router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry(),
+          limiterAddress));
     }
 
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), services.credentials());

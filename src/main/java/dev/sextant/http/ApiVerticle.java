@@ -2,6 +2,7 @@ package dev.sextant.http;
 
 import dev.sextant.Services;
 import dev.sextant.config.SextantConfig.HttpConfig;
+import dev.sextant.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -31,9 +32,13 @@ public final class ApiVerticle extends VerticleBase {
         // OpenTelemetry exporters speak HTTP/1.1 anyway
         .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
-    server = vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.create(vertx, services));
-    return server.listen(port, http.host());
+    RateLimiter limiter = new RateLimiter(vertx, services.resilientRedis(),
+        services.config().rateLimit(), services.localLimits());
+    return limiter.serve().compose(limiterAddress -> {
+      server = vertx.createHttpServer(options)
+          .requestHandler(ApiRouter.create(vertx, services, limiterAddress));
+      return server.listen(port, http.host());
+    });
   }
 
   /** Stops accepting, lets in-flight requests finish within the configured bound, then closes. */

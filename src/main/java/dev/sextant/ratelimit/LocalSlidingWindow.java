@@ -6,15 +6,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * The fallback while Redis is unreachable: the same sliding log, kept in this instance's memory, so
- * limits still hold per instance (never unlimited) and no request fails for want of Redis.
+ * The fallback while Redis is unreachable: the same sliding log, kept in this server's memory, so
+ * limits still hold per server (never unlimited) and no request fails for want of Redis. Shared by
+ * the limiters of every event loop, so each log is locked while it is used.
  */
-final class LocalSlidingWindow {
+public final class LocalSlidingWindow {
 
   private final long windowMs;
   private final Cache<String, ArrayDeque<Long>> logs;
 
-  LocalSlidingWindow(long windowMs) {
+  public LocalSlidingWindow(long windowMs) {
     this.windowMs = windowMs;
     this.logs = Caffeine.newBuilder()
         .expireAfterAccess(Duration.ofMillis(windowMs))
@@ -22,9 +23,14 @@ final class LocalSlidingWindow {
         .build();
   }
 
-  /** Only ever called from the limiter's own event loop, so the logs need no locking. */
   RateDecision decide(String key, int limit, long nowMs) {
     ArrayDeque<Long> log = logs.get(key, k -> new ArrayDeque<>());
+    synchronized (log) {
+      return decide(log, limit, nowMs);
+    }
+  }
+
+  private RateDecision decide(ArrayDeque<Long> log, int limit, long nowMs) {
     while (!log.isEmpty() && log.peekFirst() <= nowMs - windowMs) {
       log.pollFirst();
     }

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class RateLimitHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
-  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000);
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000).setLocalOnly(true);
 
   private final List<String> trustedProxies;
   private final Counter rejected;
@@ -34,7 +33,11 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   /** Decision counters by group, backend and outcome: looked up in the registry once each. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
-  public RateLimitHandler(RateLimitConfig config, MeterRegistry registry) {
+  private final String limiterAddress;
+
+  /** Asks the limiter at {@code limiterAddress} ({@link RateLimiter#serve()}). */
+  public RateLimitHandler(RateLimitConfig config, MeterRegistry registry, String limiterAddress) {
+    this.limiterAddress = limiterAddress;
     this.trustedProxies = config.trustedProxies();
     this.registry = registry;
     this.rejected = Counter.builder("sextant.ratelimit.rejected")
@@ -49,15 +52,15 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       return;
     }
     String group = path.startsWith("/api/v1/auth/") ? "auth" : "default";
-    JsonObject question = new JsonObject().put("group", group).put("subject", subject(ctx, group));
-    ctx.vertx().eventBus().<JsonObject>request(RateLimiterVerticle.ADDRESS, question, ASK)
+    RateQuestion question = new RateQuestion(group, subject(ctx, group));
+    ctx.vertx().eventBus().<RateDecision>request(limiterAddress, question, ASK)
         .onComplete(answer -> {
           if (answer.failed()) {
             log.warn("rate limiter did not answer, request passes: {}", answer.cause().getMessage());
             ctx.next();
             return;
           }
-          RateDecision decision = RateDecision.fromJson(answer.result().body());
+          RateDecision decision = answer.result().body();
           decisions.computeIfAbsent(group + "|" + decision.backend() + "|" + decision.allowed(),
               k -> registry.counter("sextant.ratelimit.decisions", "group", group,
                   "backend", decision.backend(), "outcome", decision.allowed() ? "allowed" : "rejected"))

@@ -13,10 +13,14 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +59,37 @@ class RateLimitTest {
         assertThat(health.header("X-RateLimit-Limit")).isNull();
       }
       assertThat(api.get("/metrics", null).body()).contains("sextant_ratelimit_rejected_total");
+    }
+  }
+
+  @Test
+  @DisplayName("stays exact under concurrent requests of one key, decided together in batches")
+  void exactUnderConcurrency() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "20"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      HttpClient http = HttpClient.newHttpClient();
+      List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        calls.add(http.sendAsync(api.request("/api/v1/project").header("Authorization", "Bearer " + key)
+            .GET().build(), HttpResponse.BodyHandlers.discarding()));
+      }
+      List<Integer> remaining = new ArrayList<>();
+      int limited = 0;
+      for (CompletableFuture<HttpResponse<Void>> call : calls) {
+        HttpResponse<Void> r = call.get(30, TimeUnit.SECONDS);
+        if (r.statusCode() == 200) {
+          remaining.add(Integer.parseInt(r.headers().firstValue("X-RateLimit-Remaining").orElseThrow()));
+        } else {
+          assertThat(r.statusCode()).isEqualTo(429);
+          assertThat(r.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+          limited++;
+        }
+      }
+      assertThat(limited).isEqualTo(40);
+      // each admitted request took its own slot: 19, 18, … 0, each once
+      assertThat(remaining).containsExactlyInAnyOrderElementsOf(
+          java.util.stream.IntStream.range(0, 20).boxed().toList());
     }
   }
 

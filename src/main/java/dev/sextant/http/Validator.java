@@ -190,13 +190,29 @@ public final class Validator {
     return storable(field, object) ? object : null;
   }
 
-  /** Any JSON value, encoded; null when absent. */
+  /** Any JSON value, encoded (or as sent, when it was kept so); null when absent. */
   public String optionalJson(String field) {
     Object value = input.getValue(field);
+    if (value instanceof RawJson raw) {
+      return storable(field, raw) ? raw.text() : null;
+    }
     if (value == null || !storable(field, value)) {
       return null;
     }
     return io.vertx.core.json.Json.encode(value);
+  }
+
+  /** A JSON object, encoded (or as sent, when it was kept so); null when absent. */
+  public String optionalObjectJson(String field) {
+    if (input.getValue(field) instanceof RawJson raw) {
+      if (!raw.isObject()) {
+        error(field, "must be an object");
+        return null;
+      }
+      return storable(field, raw) ? raw.text() : null;
+    }
+    JsonObject object = optionalObject(field);
+    return object == null ? null : object.encode();
   }
 
   /** Records {@code message} against {@code field} unless {@code ok}. */
@@ -244,7 +260,7 @@ public final class Validator {
 
   /** PostgreSQL's jsonb refuses NUL characters anywhere, so such values are refused up front. */
   private boolean storable(String field, Object value) {
-    if (containsNul(value)) {
+    if (value instanceof RawJson raw ? !raw.storable() : containsNul(value)) {
       error(field, "must not contain NUL characters");
       return false;
     }

@@ -5,6 +5,7 @@ import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.JsonBodies;
 import dev.sextant.http.Responses;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,7 +26,11 @@ public final class IngestRoutes {
   }
 
   private Future<?> ingestBatch(RoutingContext ctx) {
-    JsonArray batch = IngestService.batchOf(JsonBodies.object(ctx));
+    Buffer body = ctx.body().buffer();
+    JsonArray batch = body == null ? null : BatchReader.read(body.getBytes());
+    if (batch == null) { // not the usual shape: read it whole, to say what is wrong
+      batch = IngestService.batchOf(JsonBodies.object(ctx));
+    }
     return ingest.ingest(Authenticator.project(ctx).projectId(), batch)
         .compose(results -> {
           JsonArray json = new JsonArray();

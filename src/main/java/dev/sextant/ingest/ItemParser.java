@@ -35,7 +35,7 @@ final class ItemParser {
         v.optionalString("session_id", Validator.MAX_NAME),
         v.optionalString("release", Validator.MAX_NAME),
         v.optionalStringArray("tags", MAX_TAGS, MAX_TAG_LENGTH),
-        encoded(v.optionalObject("metadata")),
+        v.optionalObjectJson("metadata"),
         v.optionalJson("input"),
         v.optionalJson("output"),
         start, end,
@@ -62,7 +62,7 @@ final class ItemParser {
         v.optionalDouble("cost_usd", 0),
         v.optionalJson("input"),
         v.optionalJson("output"),
-        encoded(v.optionalObject("attributes")));
+        v.optionalObjectJson("attributes"));
   }
 
   static ScoreWrite score(JsonObject body, Validator v) {
@@ -90,10 +90,6 @@ final class ItemParser {
   private static void checkOrder(Validator v, OffsetDateTime start, OffsetDateTime end) {
     v.check(start == null || end == null || !end.isBefore(start), "end_time",
         "must not be before start_time");
-  }
-
-  private static String encoded(JsonObject object) {
-    return object == null ? null : object.encode();
   }
 
   static List<String> types() {

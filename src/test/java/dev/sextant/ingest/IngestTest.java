@@ -228,6 +228,32 @@ class IngestTest {
   }
 
   @Test
+  @DisplayName("stores JSON fields as sent, refusing an escaped NUL or a number beyond a double in them")
+  void jsonFieldsAsSent() {
+    String t = uid();
+    String body = "{\"batch\":["
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"input\":{ \"q\" : \"h\\u00e9\", \"n\": [1.50, 2] },"
+        + "\"metadata\":{\"k\":\"\\ud83d\\ude00\"},\"output\":\"plain\"}},"
+        + "{\"type\":\"span\",\"body\":{\"id\":\"s1\",\"trace_id\":\"" + t + "\",\"input\":{\"k\":\"a\\u0000\"}}},"
+        + "{\"type\":\"span\",\"body\":{\"id\":\"s2\",\"trace_id\":\"" + t + "\",\"output\":[1e400]}},"
+        + "{\"type\":\"span\",\"body\":{\"id\":\"s3\",\"trace_id\":\"" + t + "\",\"attributes\":[1]}},"
+        + "{\"type\":\"span\",\"body\":{\"id\":\"s4\",\"trace_id\":\"" + t + "\",\"attributes\":{\"a\":\"\\\\u0000\"}}}]}";
+    JsonArray results = results(api.post("/api/v1/ingest", key, body));
+    assertThat(results.getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(results.getJsonObject(1).getString("error")).isEqualTo("span.input: must not contain NUL characters");
+    assertThat(results.getJsonObject(2).getString("error")).isEqualTo("span.output: must not contain NUL characters");
+    assertThat(results.getJsonObject(3).getString("error")).isEqualTo("span.attributes: must be an object");
+    assertThat(results.getJsonObject(4).getInteger("status")).isEqualTo(201);
+    JsonObject trace = read(t);
+    assertThat(trace.getJsonObject("input")).isEqualTo(new JsonObject().put("q", "h\u00e9")
+        .put("n", new JsonArray().add(1.50).add(2)));
+    assertThat(trace.getJsonObject("metadata").getString("k")).isEqualTo("\ud83d\ude00");
+    assertThat(trace.getString("output")).isEqualTo("plain");
+    assertThat(trace.getJsonArray("spans").getJsonObject(0).getJsonObject("attributes").getString("a"))
+        .isEqualTo("\\u0000");
+  }
+
+  @Test
   @DisplayName("refuses an invalid envelope as a whole: no batch, not an array, over 1000 items")
   void envelope() {
     assertProblem(api.post("/api/v1/ingest", key, new JsonObject()), 400);

@@ -55,8 +55,13 @@ public final class RateLimiter {
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
       local before = redis.call('ZCARD', KEYS[1])
       local admitted = math.max(0, math.min(wanted, limit - before))
-      for i = 1, admitted do
-        redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3] .. ':' .. i)
+      if admitted > 0 then
+        local args = {}
+        for i = 1, admitted do
+          args[2 * i - 1] = now
+          args[2 * i] = now .. ':' .. ARGV[3] .. ':' .. i
+        end
+        redis.call('ZADD', KEYS[1], unpack(args))
       end
       redis.call('PEXPIRE', KEYS[1], window)
       local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

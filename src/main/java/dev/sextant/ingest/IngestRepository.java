@@ -35,7 +35,8 @@ final class IngestRepository {
    * Upserts the batch in one transaction. The trace rows go first: that takes their row locks, and
    * tells which traces this transaction created. The spans of those are inserted plainly, the rest
    * merged; then the scores, and the derived fields of the traces that existed before (a created
-   * trace is inserted with them). These statements are sent together, pipelined on the connection.
+   * trace is inserted with them). The statements after the first are sent together, pipelined on
+   * the connection.
    */
   Future<Void> write(UUID projectId, Collection<TraceWrite> traces, Collection<SpanWrite> spans,
       Collection<ScoreWrite> scores) {

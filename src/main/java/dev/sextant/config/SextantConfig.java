@@ -35,8 +35,9 @@ public record SextantConfig(
     }
   }
 
-  public record DatabaseConfig(
-      String url, int poolSize, int pipeliningLimit, int maxWaitQueue, int connectTimeoutMs) {}
+  /** {@code statementTimeoutMs}: longest a statement may run (0: no limit). */
+  public record DatabaseConfig(String url, int poolSize, int pipeliningLimit, int maxWaitQueue,
+      int connectTimeoutMs, int statementTimeoutMs) {}
 
   public record RedisConfig(String url, int poolSize, long healthTimeoutMs, String keyPrefix,
       long commandTimeoutMs, int breakerMaxFailures, long breakerResetMs) {}
@@ -73,7 +74,8 @@ public record SextantConfig(
             db.getInteger("pool_size", 16),
             db.getInteger("pipelining_limit", 256),
             db.getInteger("max_wait_queue", 2048),
-            db.getInteger("connect_timeout_ms", 5000)),
+            db.getInteger("connect_timeout_ms", 5000),
+            db.getInteger("statement_timeout_ms", 30000)),
         new RedisConfig(
             blankToNull(redis.getString("url")),
             redis.getInteger("pool_size", 16),
@@ -121,7 +123,7 @@ public record SextantConfig(
   public SextantConfig withDatabaseUrl(String url) {
     return new SextantConfig(http, dataDir,
         new DatabaseConfig(url, database.poolSize(), database.pipeliningLimit(),
-            database.maxWaitQueue(), database.connectTimeoutMs()),
+            database.maxWaitQueue(), database.connectTimeoutMs(), database.statementTimeoutMs()),
         redis, auth, adminToken, cache, rateLimit, slowRequestMs, benchCeilingRoute);
   }
 

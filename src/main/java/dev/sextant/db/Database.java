@@ -17,6 +17,10 @@ public final class Database {
         .setPipeliningLimit(config.pipeliningLimit())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512);
+    if (config.statementTimeoutMs() > 0) {
+      // set per connection at start-up: a query whose client went away stops within this bound
+      connect.addProperty("statement_timeout", Integer.toString(config.statementTimeoutMs()));
+    }
     PoolOptions pool = new PoolOptions()
         .setName("sextant-pg")
         .setMaxSize(config.poolSize())

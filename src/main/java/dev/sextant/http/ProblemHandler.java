@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class ProblemHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
+  private static final String QUERY_CANCELED = "57014";
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -80,10 +83,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   /**
    * The database pool refused to queue more work, a connection did not free up within the bounded
-   * wait, or the database cannot be reached: the request is shed with 503 rather than queued.
+   * wait, a statement ran past {@code database.statement_timeout_ms}, or the database cannot be
+   * reached: the request is shed with 503 rather than queued.
    */
-  private static boolean isOverload(Throwable failure) {
+  static boolean isOverload(Throwable failure) {
     return failure instanceof ConnectionPoolTooBusyException
+        || failure instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())
         || failure instanceof java.util.concurrent.TimeoutException
         // how the pools report that no connection freed up within connect_timeout_ms
         || isTimeout(failure, io.vertx.core.impl.NoStackTraceThrowable.class)

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Batches;
+import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,30 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("Under overload the server")
 class OverloadTest {
+
+  @Test
+  @DisplayName("cancels a statement that runs past the statement timeout: 503 with Retry-After, nothing changed")
+  void cancelsLongStatements() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_DATABASE_STATEMENT_TIMEOUT_MS", "300"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      api.post("/api/v1/ingest", key, Batches.batch(Batches.trace(new JsonObject().put("id", "held"))));
+      try (Connection db = TestInfra.jdbc(server.databaseUrl())) {
+        db.setAutoCommit(false);
+        try (Statement hold = db.createStatement()) {
+          // the delete must wait for this row lock, longer than its statements may run
+          hold.execute("SELECT 1 FROM traces WHERE id = 'held' FOR UPDATE");
+          Response r = api.delete("/api/v1/traces/held", key);
+          assertThat(r.status()).isEqualTo(503);
+          assertThat(r.header("Retry-After")).isEqualTo("1");
+          assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        } finally {
+          db.rollback();
+        }
+      }
+      assertThat(api.get("/api/v1/traces/held", key).status()).isEqualTo(200);
+    }
+  }
 
   @Test
   @DisplayName("sheds what it cannot queue with 503 and Retry-After, and loses nothing it acknowledged")

@@ -31,6 +31,10 @@ public final class ApiVerticle extends VerticleBase {
         // HTTP/1.1 only: an h2c upgrade request skips body decompression, and HAProxy and the
         // OpenTelemetry exporters speak HTTP/1.1 anyway
         .setHttp2ClearTextEnabled(false)
+        // no WebSocket endpoints: without their compression the server leaves out a handler that
+        // otherwise looks at every response written
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
     RateLimiter limiter = new RateLimiter(vertx, services.resilientRedis(),
         services.config().rateLimit(), services.localLimits());

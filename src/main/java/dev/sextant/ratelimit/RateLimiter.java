@@ -2,8 +2,8 @@ package dev.sextant.ratelimit;
 
 import dev.sextant.cache.ResilientRedis;
 import dev.sextant.config.SextantConfig.RateLimitConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.redis.client.Command;

@@ -24,6 +24,11 @@ public final class CacheMetrics {
     misses.computeIfAbsent(cache, c -> counter("sextant.cache.misses", c)).increment();
   }
 
+  /** An answer older than the last write, served as the contract allows while a newer one loads. */
+  public void stale(String cache) {
+    registry.counter("sextant.cache.stale", "cache", cache).increment();
+  }
+
   /** A miss that joined a load already running for the same key instead of starting its own. */
   public void coalesced(String cache) {
     registry.counter("sextant.cache.coalesced", "cache", cache).increment();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,14 @@ import org.slf4j.LoggerFactory;
  * <em>before</em> its database read and is served only while both are still current, so a write
  * racing a load can never leave a stale answer behind, on any instance.
  *
+ * <p>An answer the contract lets be stale for a while ({@link Staleness}) and that was slow to
+ * compute is the exception: after a write it is still served, until it is too old, while a newer
+ * one is computed in the background.
+ *
  * <p>If an invalidation cannot reach Redis, or Redis becomes unreachable, answers written to Redis
  * before may be stale: the cache then bypasses Redis until it has bumped the epoch, which retires
- * every earlier entry. Concurrent misses of one key on this instance share one database load.
+ * every earlier entry. Concurrent misses of one key and version on this instance share one
+ * database load.
  */
 public final class ResponseCache {
 
@@ -33,15 +39,36 @@ public final class ResponseCache {
   private static final long RETRY_MS = 100;
   private static final byte GZIP = 'g';
   private static final byte PLAIN = 'p';
+  /** A stale answer is recomputed once it is this many times as old as its computation took. */
+  private static final int REFRESH_FACTOR = 4;
+
+  /**
+   * How stale an answer may be served after a write: one that took at least {@code slowLoadMs} to
+   * compute, for up to {@code maxStaleMs} after its computation began. {@link #NONE}: never.
+   */
+  public record Staleness(long maxStaleMs, long slowLoadMs) {
+    public static final Staleness NONE = new Staleness(0, Long.MAX_VALUE);
+  }
+
+  /** A computed answer, when its computation began (wall clock) and how long it took. */
+  private record Loaded(CachedBody body, long startedMs, long loadMs) {}
+
+  /** A stored entry: the version it was computed under, as {@link Loaded}. */
+  private record Entry(long epoch, long generation, Loaded loaded) {}
 
   private final Vertx vertx;
   private final ResilientRedis redis;
   private final CacheMetrics metrics;
   private final boolean enabled;
   private final int gzipThreshold;
-  private final Map<String, Future<CachedBody>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Future<Loaded>> inFlight = new ConcurrentHashMap<>();
   /** Set while entries in Redis may be stale: reads bypass Redis until the epoch is bumped. */
   private final AtomicBoolean untrusted = new AtomicBoolean();
+  /**
+   * Writes through this instance: while Redis cannot version loads, a load begun before a write
+   * is not shared with a read after it.
+   */
+  private final AtomicLong localWrites = new AtomicLong();
 
   /** Answers of at least {@code gzipThreshold} bytes are kept compressed ({@link CachedBody}). */
   public ResponseCache(Vertx vertx, ResilientRedis redis, CacheMetrics metrics, boolean enabled,
@@ -60,16 +87,27 @@ public final class ResponseCache {
    */
   public Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
       Supplier<Future<String>> loader) {
-    Supplier<Future<CachedBody>> encodingLoader =
-        () -> loader.get().map(json -> json == null ? null : CachedBody.of(json, gzipThreshold));
+    return getOrLoad(cache, project, key, ttlSeconds, Staleness.NONE, loader);
+  }
+
+  /** As above; after a write the previous answer is served as {@code staleness} allows. */
+  public Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
+      Staleness staleness, Supplier<Future<String>> loader) {
+    Supplier<Future<Loaded>> load = () -> {
+      long started = System.currentTimeMillis();
+      return loader.get().map(json -> json == null ? null
+          : new Loaded(CachedBody.of(json, gzipThreshold), started, System.currentTimeMillis() - started));
+    };
     if (!enabled) {
-      return encodingLoader.get();
+      return load.get().map(ResponseCache::body);
     }
-    // "b": entries of this layout (version, flag byte, body); other layouts lived under other names
-    String valueKey = redis.key("b", cache, project.toString(), key);
+    // "c": entries of this layout (version, start, duration, flag byte, body); other layouts
+    // lived under other names
+    String valueKey = redis.key("c", cache, project.toString(), key);
+    String unversioned = valueKey + "@local:" + localWrites.get();
     if (untrusted.get()) {
       metrics.miss(cache);
-      return loadOnce(cache, valueKey, encodingLoader);
+      return loadOnce(cache, unversioned, load).map(ResponseCache::body);
     }
     String epochKey = redis.key("epoch");
     String genKey = redis.key("gen", project.toString());
@@ -77,41 +115,73 @@ public final class ResponseCache {
         .transform(ar -> {
           if (ar.failed()) {
             metrics.miss(cache);
-            return loadOnce(cache, valueKey, encodingLoader);
+            return loadOnce(cache, unversioned, load).map(ResponseCache::body);
           }
-          Buffer version = Buffer.buffer(
-              number(ar.result().get(0)) + ":" + number(ar.result().get(1)) + ":");
-          CachedBody cached = current(ar.result().get(2), version);
-          if (cached != null) {
-            metrics.hit(cache);
-            return Future.succeededFuture(cached);
-          }
-          metrics.miss(cache);
-          return loadOnce(cache, valueKey, encodingLoader).andThen(loaded -> {
+          long epoch = number(ar.result().get(0));
+          long generation = number(ar.result().get(1));
+          Entry stored = parse(ar.result().get(2));
+          Supplier<Future<Loaded>> loadAndStore = () -> load.get().andThen(loaded -> {
             if (loaded.succeeded() && loaded.result() != null && !untrusted.get()) {
-              CachedBody body = loaded.result();
-              Buffer entry = version.copy().appendByte(body.gzipped() ? GZIP : PLAIN)
-                  .appendBuffer(body.bytes());
-              redis.send(Request.cmd(Command.SET).arg(valueKey).arg(entry).arg("EX").arg(ttlSeconds));
+              store(valueKey, ttlSeconds, epoch, generation, loaded.result());
             }
           });
+          String flight = valueKey + "@" + epoch + ":" + generation;
+          if (stored != null && stored.epoch() == epoch) {
+            if (stored.generation() == generation) {
+              metrics.hit(cache);
+              return Future.succeededFuture(stored.loaded().body());
+            }
+            Loaded previous = stored.loaded();
+            long age = System.currentTimeMillis() - previous.startedMs();
+            if (previous.loadMs() >= staleness.slowLoadMs() && age <= staleness.maxStaleMs()) {
+              metrics.stale(cache);
+              if (age >= REFRESH_FACTOR * previous.loadMs()) {
+                loadOnce(cache, flight, loadAndStore);
+              }
+              return Future.succeededFuture(previous.body());
+            }
+          }
+          metrics.miss(cache);
+          return loadOnce(cache, flight, loadAndStore).map(ResponseCache::body);
         });
   }
 
-  /**
-   * The body of a stored entry {@code version}, flag byte, body bytes, if it was stored under the
-   * current {@code version}; else null.
-   */
-  private static CachedBody current(Response stored, Buffer version) {
+  private static CachedBody body(Loaded loaded) {
+    return loaded == null ? null : loaded.body();
+  }
+
+  private void store(String valueKey, int ttlSeconds, long epoch, long generation, Loaded loaded) {
+    Buffer entry = Buffer.buffer(epoch + ":" + generation + ":" + loaded.startedMs() + ":"
+            + loaded.loadMs() + ":")
+        .appendByte(loaded.body().gzipped() ? GZIP : PLAIN)
+        .appendBuffer(loaded.body().bytes());
+    redis.send(Request.cmd(Command.SET).arg(valueKey).arg(entry).arg("EX").arg(ttlSeconds));
+  }
+
+  /** A stored entry (four numbers, each followed by ':', a flag byte, the body); else null. */
+  private static Entry parse(Response stored) {
     if (stored == null) {
       return null;
     }
     Buffer entry = stored.toBuffer();
-    int n = version.length();
-    if (entry.length() <= n || !entry.slice(0, n).equals(version)) {
+    long[] numbers = new long[4];
+    int at = 0;
+    for (int i = 0; i < numbers.length; i++) {
+      int end = at;
+      while (end < entry.length() && end - at < 20 && entry.getByte(end) != ':') {
+        end++;
+      }
+      if (end >= entry.length() || entry.getByte(end) != ':' || end == at) {
+        return null;
+      }
+      numbers[i] = Long.parseLong(entry.getString(at, end));
+      at = end + 1;
+    }
+    if (at >= entry.length()) {
       return null;
     }
-    return new CachedBody(entry.slice(n + 1, entry.length()), entry.getByte(n) == GZIP);
+    CachedBody body = new CachedBody(entry.slice(at + 1, entry.length()), entry.getByte(at) == GZIP);
+    return new Entry(numbers[0], numbers[1], new Loaded(body, numbers[2], numbers[3]));
   }
 
   /**
@@ -122,6 +192,7 @@ public final class ResponseCache {
     if (!enabled) {
       return Future.succeededFuture();
     }
+    localWrites.incrementAndGet();
     return redis.send(Request.cmd(Command.INCR).arg(redis.key("gen", project.toString())))
         .<Void>mapEmpty()
         .recover(e -> {
@@ -166,28 +237,30 @@ public final class ResponseCache {
     });
   }
 
-  /** One load per key at a time on this instance; every caller continues on its own context. */
-  private Future<CachedBody> loadOnce(String cache, String key,
-      Supplier<Future<CachedBody>> loader) {
-    Promise<CachedBody> mine = Promise.promise();
-    Future<CachedBody> running = inFlight.putIfAbsent(key, mine.future());
+  /**
+   * One load per {@code flight} (key and version) at a time on this instance; every caller
+   * continues on its own context.
+   */
+  private Future<Loaded> loadOnce(String cache, String flight, Supplier<Future<Loaded>> loader) {
+    Promise<Loaded> mine = Promise.promise();
+    Future<Loaded> running = inFlight.putIfAbsent(flight, mine.future());
     if (running != null) {
       metrics.coalesced(cache);
     } else {
       running = mine.future();
-      Future<CachedBody> load;
+      Future<Loaded> load;
       try {
         load = loader.get();
       } catch (RuntimeException e) {
         load = Future.failedFuture(e);
       }
       load.onComplete(ar -> {
-        inFlight.remove(key, mine.future());
+        inFlight.remove(flight, mine.future());
         mine.handle(ar);
       });
     }
     Context caller = vertx.getOrCreateContext();
-    Promise<CachedBody> result = Promise.promise();
+    Promise<Loaded> result = Promise.promise();
     running.onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
     return result.future();
   }

@@ -43,7 +43,8 @@ public record SextantConfig(
       long commandTimeoutMs, int breakerMaxFailures, long breakerResetMs) {}
 
   public record CacheConfig(boolean enabled, int traceDetailTtlSeconds, int traceStatsTtlSeconds,
-      long nearCacheTtlMs, long nearCacheMaxEntries) {}
+      int traceStatsMaxStaleSeconds, long traceStatsStaleIfSlowerThanMs, long nearCacheTtlMs,
+      long nearCacheMaxEntries) {}
 
   /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
   public record RateLimitConfig(boolean enabled, int windowSeconds,
@@ -101,6 +102,8 @@ public record SextantConfig(
         cache.getBoolean("enabled", true),
         cache.getInteger("trace_detail_ttl_seconds", 300),
         cache.getInteger("trace_stats_ttl_seconds", 60),
+        cache.getInteger("trace_stats_max_stale_seconds", 60),
+        cache.getLong("trace_stats_stale_if_slower_than_ms", 50L),
         cache.getLong("near_cache_ttl_ms", 500L),
         cache.getLong("near_cache_max_entries", 100_000L));
   }

@@ -14,11 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,16 +32,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * order (the first ones while slots are left): under load a busy key costs one Redis call per
  * round trip, not one per request, and the count stays exact. While Redis is unreachable the
  * server keeps the same log in memory ({@link LocalSlidingWindow}, shared by its verticles).
+ *
+ * <p>Headroom: while the last count Redis gave for a subject (at most {@value #HEADROOM_TRUST_MS} ms
+ * old) leaves at least half the limit, and at least {@value #MIN_HEADROOM} requests, free after
+ * everything admitted since, a request is admitted at once and counted by the next script call
+ * (which adds it whatever the count). Far from the limit a request then does not wait for Redis;
+ * near it every request waits for its decision, so the limit holds exactly. Only other instances
+ * spending more than that margin within one round trip could push a window past its limit.
  */
 public final class RateLimiter {
 
   private static final String ADDRESS_PREFIX = "sextant.ratelimit.decide.";
   /** Most requests one script call decides. */
   static final int MAX_BATCH = 500;
+  /** How long the count of a script call is trusted for admitting from headroom. */
+  static final long HEADROOM_TRUST_MS = 1000;
+  /** The fewest free slots, beyond half the limit, for admitting from headroom. */
+  static final int MIN_HEADROOM = 100;
 
   /**
-   * KEYS[1] the log; ARGV window ms, limit, a unique member prefix, how many requests. Admits as
-   * many as there are free slots, in order. Returns {admitted, counted before, reset ms}.
+   * KEYS[1] the log; ARGV window ms, limit, a unique member prefix, how many requests to decide,
+   * how many were already admitted (from headroom: counted whatever the count). Admits as many of
+   * the others as there are free slots, in order. Returns {admitted, counted before, reset ms}.
    */
   static final String SLIDING_LOG = """
       if redis.replicate_commands then redis.replicate_commands() end
@@ -52,12 +62,14 @@ public final class RateLimiter {
       local window = tonumber(ARGV[1])
       local limit = tonumber(ARGV[2])
       local wanted = tonumber(ARGV[4])
+      local ahead = tonumber(ARGV[5])
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
       local before = redis.call('ZCARD', KEYS[1])
-      local admitted = math.max(0, math.min(wanted, limit - before))
-      if admitted > 0 then
+      local admitted = math.max(0, math.min(wanted, limit - before - ahead))
+      local added = admitted + ahead
+      if added > 0 then
         local args = {}
-        for i = 1, admitted do
+        for i = 1, added do
           args[2 * i - 1] = now
           args[2 * i] = now .. ':' .. ARGV[3] .. ':' .. i
         end
@@ -80,10 +92,44 @@ public final class RateLimiter {
   /** Log members are unique across instances without a random UUID per request. */
   private final String memberPrefix = UUID.randomUUID() + ":";
   private final AtomicLong sequence = new AtomicLong();
-  /** Per log key: the requests waiting for the call that is out (only this verticle's thread). */
-  private final Map<String, List<Message<RateQuestion>>> waiting = new HashMap<>();
-  private final Set<String> calling = new HashSet<>();
+  /** Per log key, what this verticle knows and owes (only touched from its thread). */
+  private final Map<String, Subject> subjects = new HashMap<>();
   private Context context;
+
+  /** One log key as this verticle sees it. */
+  private static final class Subject {
+    final String localKey;
+    final int limit;
+    /** Requests waiting for a decision by the next call. */
+    List<Message<RateQuestion>> waiting = new ArrayList<>();
+    /** Admitted from headroom, for the next call to count. */
+    int aheadWaiting;
+    /** Admitted from headroom, counted by the call that is out. */
+    int aheadOut;
+    boolean calling;
+    /** Free slots after the last call, -1 if unknown; when that was, and the reset it gave. */
+    int knownFree = -1;
+    long knownAtMs;
+    long knownResetMs;
+
+    Subject(String localKey, int limit) {
+      this.localKey = localKey;
+      this.limit = limit;
+    }
+
+    int free() {
+      return knownFree - aheadOut - aheadWaiting;
+    }
+
+    boolean hasHeadroom(long nowMs) {
+      return knownFree >= 0 && nowMs - knownAtMs < HEADROOM_TRUST_MS
+          && free() - 1 >= Math.max(limit / 2, MIN_HEADROOM);
+    }
+
+    boolean idle(long nowMs) {
+      return !calling && waiting.isEmpty() && aheadWaiting == 0 && nowMs - knownAtMs >= HEADROOM_TRUST_MS;
+    }
+  }
 
   public RateLimiter(Vertx vertx, ResilientRedis redis, RateLimitConfig config,
       LocalSlidingWindow local) {
@@ -106,52 +152,83 @@ public final class RateLimiter {
    */
   public Future<String> serve() {
     context = vertx.getOrCreateContext();
+    // forget subjects nobody asked about lately (the timer goes with the verticle)
+    vertx.setPeriodic(10 * HEADROOM_TRUST_MS, timer -> {
+      long now = System.currentTimeMillis();
+      subjects.values().removeIf(subject -> subject.idle(now));
+    });
     String address = ADDRESS_PREFIX + UUID.randomUUID();
     return vertx.eventBus().<RateQuestion>localConsumer(address, this::decide).completion()
         .map(v -> address);
   }
 
   private void decide(Message<RateQuestion> message) {
-    String key = redis.key("rl", message.body().group(), message.body().subject());
-    waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
-    if (!calling.contains(key)) {
-      call(key);
+    RateQuestion question = message.body();
+    String key = redis.key("rl", question.group(), question.subject());
+    Subject subject = subjects.computeIfAbsent(key,
+        k -> new Subject(question.group() + ":" + question.subject(), limit(question.group())));
+    long now = System.currentTimeMillis();
+    if (subject.hasHeadroom(now)) {
+      subject.aheadWaiting++;
+      message.reply(new RateDecision(true, subject.limit, subject.free(),
+          subject.knownResetMs - (now - subject.knownAtMs), "headroom"));
+    } else {
+      subject.waiting.add(message);
+    }
+    if (!subject.calling) {
+      call(key, subject);
     }
   }
 
-  /** Decides up to {@link #MAX_BATCH} waiting requests of {@code key}, then the next ones. */
-  private void call(String key) {
-    List<Message<RateQuestion>> queue = waiting.get(key);
-    if (queue == null) {
-      calling.remove(key);
+  /**
+   * Counts what was admitted from headroom and decides up to {@link #MAX_BATCH} waiting requests of
+   * {@code key}, then the next ones.
+   */
+  private void call(String key, Subject subject) {
+    List<Message<RateQuestion>> batch;
+    if (subject.waiting.size() <= MAX_BATCH) {
+      batch = subject.waiting;
+      subject.waiting = new ArrayList<>();
+    } else {
+      batch = new ArrayList<>(subject.waiting.subList(0, MAX_BATCH));
+      subject.waiting.subList(0, MAX_BATCH).clear();
+    }
+    int ahead = subject.aheadWaiting;
+    if (batch.isEmpty() && ahead == 0) {
+      subject.calling = false;
       return;
     }
-    List<Message<RateQuestion>> batch;
-    if (queue.size() <= MAX_BATCH) {
-      batch = queue;
-      waiting.remove(key);
-    } else {
-      batch = new ArrayList<>(queue.subList(0, MAX_BATCH));
-      queue.subList(0, MAX_BATCH).clear();
-    }
-    calling.add(key);
-    String group = batch.get(0).body().group();
-    String subject = batch.get(0).body().subject();
-    int limit = limit(group);
+    subject.calling = true;
+    subject.aheadWaiting = 0;
+    subject.aheadOut = ahead;
+    int limit = subject.limit;
     long windowMs = config.windowSeconds() * 1000L;
     String members = memberPrefix + sequence.incrementAndGet();
-    redis.send(script(Command.EVALSHA, SLIDING_LOG_SHA, key, windowMs, limit, members, batch.size()))
+    redis.send(script(Command.EVALSHA, SLIDING_LOG_SHA, key, windowMs, limit, members, batch.size(), ahead))
         .recover(e -> isNoScript(e) // Redis restarted or was flushed: it forgot the script
-            ? redis.send(script(Command.EVAL, SLIDING_LOG, key, windowMs, limit, members, batch.size()))
+            ? redis.send(script(Command.EVAL, SLIDING_LOG, key, windowMs, limit, members, batch.size(), ahead))
             : Future.failedFuture(e))
         .onComplete(ar -> onThisContext(() -> {
-          for (int i = 0; i < batch.size(); i++) {
-            RateDecision decision = ar.succeeded()
-                ? fromRedis(ar.result(), limit, i)
-                : local.decide(group + ":" + subject, limit, System.currentTimeMillis());
-            batch.get(i).reply(decision);
+          long now = System.currentTimeMillis();
+          if (ar.succeeded()) {
+            Response reply = ar.result();
+            for (int i = 0; i < batch.size(); i++) {
+              batch.get(i).reply(fromRedis(reply, limit, ahead, i));
+            }
+            subject.knownFree = Math.max(0, limit - reply.get(1).toInteger() - ahead - reply.get(0).toInteger());
+            subject.knownAtMs = now;
+            subject.knownResetMs = reply.get(2).toLong();
+          } else {
+            subject.knownFree = -1;
+            for (int i = 0; i < ahead; i++) {
+              local.decide(subject.localKey, limit, now); // admitted already: only counted here
+            }
+            for (Message<RateQuestion> message : batch) {
+              message.reply(local.decide(subject.localKey, limit, now));
+            }
           }
-          call(key);
+          subject.aheadOut = 0;
+          call(key, subject);
         }));
   }
 
@@ -170,9 +247,9 @@ public final class RateLimiter {
   }
 
   private static Request script(Command command, String script, String key, long windowMs,
-      int limit, String members, int wanted) {
+      int limit, String members, int wanted, int ahead) {
     return Request.cmd(command).arg(script).arg(1).arg(key).arg(windowMs).arg(limit).arg(members)
-        .arg(wanted);
+        .arg(wanted).arg(ahead);
   }
 
   private static boolean isNoScript(Throwable e) {
@@ -188,10 +265,13 @@ public final class RateLimiter {
     }
   }
 
-  /** The decision for the {@code position}-th request (from 0) of a batch. */
-  private static RateDecision fromRedis(Response reply, int limit, int position) {
+  /**
+   * The decision for the {@code position}-th request (from 0) of a batch that followed {@code ahead}
+   * requests admitted from headroom.
+   */
+  private static RateDecision fromRedis(Response reply, int limit, int ahead, int position) {
     int admitted = reply.get(0).toInteger();
-    int before = reply.get(1).toInteger();
+    int before = reply.get(1).toInteger() + ahead;
     boolean allowed = position < admitted;
     int remaining = allowed ? limit - before - position - 1 : limit - before - admitted;
     return new RateDecision(allowed, limit, Math.max(0, remaining), reply.get(2).toLong(), "redis");

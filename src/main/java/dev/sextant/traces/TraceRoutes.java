@@ -2,6 +2,7 @@ package dev.sextant.traces;
 
 import dev.sextant.auth.Authenticator;
 import dev.sextant.cache.ResponseCache;
+import dev.sextant.cache.ResponseCache.Staleness;
 import dev.sextant.common.Cursors;
 import dev.sextant.common.Ids;
 import dev.sextant.config.SextantConfig.CacheConfig;
@@ -37,11 +38,15 @@ public final class TraceRoutes {
   private final TraceRepository traces;
   private final ResponseCache cache;
   private final CacheConfig cacheConfig;
+  /** Stats may be up to 60 s stale (API.md section 5): a slow one is not recomputed in line. */
+  private final Staleness statsStaleness;
 
   private TraceRoutes(TraceRepository traces, ResponseCache cache, CacheConfig cacheConfig) {
     this.traces = traces;
     this.cache = cache;
     this.cacheConfig = cacheConfig;
+    this.statsStaleness = new Staleness(cacheConfig.traceStatsMaxStaleSeconds() * 1000L,
+        cacheConfig.traceStatsStaleIfSlowerThanMs());
   }
 
   public static void mount(Router router, Pool pool, Authenticator auth, ResponseCache cache,
@@ -109,6 +114,7 @@ public final class TraceRoutes {
     UUID project = projectId(ctx);
     String key = groupBy + "|" + from + "|" + to;
     return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
+            statsStaleness,
             () -> traces.stats(project, groupBy,
                     from == null ? BEGINNING : from,
                     to == null ? OffsetDateTime.now(ZoneOffset.UTC).plusYears(100) : to)

@@ -10,6 +10,7 @@ import dev.sextant.support.Await;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,30 @@ class CachedReadsTest {
     b.client.post("/api/v1/ingest", key, batch(trace(new JsonObject().put("name", "y"))));
     assertThat(a.client.get("/api/v1/traces/stats", key).data().getJsonObject(0).getLong("trace_count")).isEqualTo(2);
     assertThat(counter(a.client, "sextant_cache_misses_total", "trace_stats")).isPositive();
+  }
+
+  @Test
+  @DisplayName("serve slow stats up to 60 s stale after a write, as the contract allows, and then the newer ones")
+  void slowStatsStale() {
+    try (TestServer slow = TestServer.start(Map.of("SEXTANT_CACHE_TRACE_STATS_MAX_STALE_SECONDS", "60",
+        "SEXTANT_CACHE_TRACE_STATS_STALE_IF_SLOWER_THAN_MS", "0"));
+        TestServer other = slow.sibling()) {
+      String key = slow.client.newProjectKey();
+      slow.client.post("/api/v1/ingest", key, batch(trace(new JsonObject().put("name", "x"))));
+      Await.until(Duration.ofSeconds(5), () -> traceCount(slow.client, key) == 1
+          && counter(slow.client, "sextant_cache_hits_total", "trace_stats") > 0, "the stats to be cached");
+      other.client.post("/api/v1/ingest", key, batch(trace(new JsonObject().put("name", "y"))));
+      // the answer computed before the write, at once
+      assertThat(traceCount(slow.client, key)).isEqualTo(1);
+      assertThat(counter(slow.client, "sextant_cache_stale_total", "trace_stats")).isPositive();
+      // and, once it has been computed in the background, the newer one
+      Await.until(Duration.ofSeconds(5), () -> traceCount(slow.client, key) == 2, "the newer stats");
+      assertThat(traceCount(other.client, key)).isEqualTo(2);
+    }
+  }
+
+  private static long traceCount(ApiClient api, String key) {
+    return api.get("/api/v1/traces/stats", key).data().getJsonObject(0).getLong("trace_count");
   }
 
   @Test

@@ -85,6 +85,61 @@ class ResponseCacheTest {
   }
 
   @Test
+  @DisplayName("never gives a read after a write the answer of a load that began before it")
+  void loadBeforeWriteNotShared(Vertx vertx) throws Exception {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    Promise<String> beforeWrite = Promise.promise();
+    Future<CachedBody> early = cache.getOrLoad("t", project, "k", 60, () -> beforeWrite.future());
+    cache.invalidate(project).await();
+    // the early load is still out: the later read makes its own (joining would wait for it)
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("after"))
+        .toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS).text())
+        .isEqualTo("after");
+    beforeWrite.complete("before");
+    assertThat(early.await().text()).isEqualTo("before");
+  }
+
+  @Test
+  @DisplayName("serves a slow answer after a write while it is young enough, and meanwhile computes a newer one")
+  void staleWhileRefreshing(Vertx vertx) {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    ResponseCache.Staleness tolerant = new ResponseCache.Staleness(60_000, 0);
+    cacheAnswer(cache, project, "k", tolerant, "v1");
+    cache.invalidate(project).await();
+    AtomicInteger loads = new AtomicInteger();
+    assertThat(cache.getOrLoad("t", project, "k", 60, tolerant, () -> {
+      loads.incrementAndGet();
+      return Future.succeededFuture("v2");
+    }).await().text()).as("the previous answer, at once").isEqualTo("v1");
+    assertThat(registry.counter("sextant.cache.stale", "cache", "t").count()).isEqualTo(1);
+    // the newer answer was loaded in the background and replaces it
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5),
+        () -> cache.getOrLoad("t", project, "k", 60, tolerant, () -> Future.succeededFuture("v3"))
+            .await().text().equals("v2"), "the newer answer");
+    assertThat(loads.get()).isEqualTo(1);
+
+    // too old to be served, or quick to compute: loaded again in line
+    cache.invalidate(project).await();
+    assertThat(cache.getOrLoad("t", project, "k", 60, new ResponseCache.Staleness(0, 0),
+        () -> Future.succeededFuture("v4")).await().text()).isEqualTo("v4");
+    cacheAnswer(cache, project, "k2", tolerant, "v5");
+    cache.invalidate(project).await();
+    assertThat(cache.getOrLoad("t", project, "k2", 60, new ResponseCache.Staleness(60_000, 10_000),
+        () -> Future.succeededFuture("v6")).await().text()).isEqualTo("v6");
+  }
+
+  /** Loads {@code answer} for {@code key} and waits until it is cached. */
+  private static void cacheAnswer(ResponseCache cache, UUID project, String key,
+      ResponseCache.Staleness staleness, String answer) {
+    cache.getOrLoad("t", project, key, 60, staleness, () -> Future.succeededFuture(answer)).await();
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5),
+        () -> cache.getOrLoad("t", project, key, 60, staleness, () -> Future.succeededFuture("loaded"))
+            .await().text().equals(answer), "the answer to be cached");
+  }
+
+  @Test
   @DisplayName("keeps answers over the threshold gzip-compressed, and gives back the same text")
   void compressesLargeAnswers(Vertx vertx) {
     ResponseCache cache = cache(vertx, TestInfra.redisUrl());

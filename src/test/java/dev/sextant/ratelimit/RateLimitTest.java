@@ -94,6 +94,45 @@ class RateLimitTest {
   }
 
   @Test
+  @DisplayName("admits from headroom far from the limit, counts every such request in Redis, and is exact near the limit")
+  void headroom() {
+    String prefix = "rlh" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+    try (TestServer a = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "400",
+        "SEXTANT_REDIS_KEY_PREFIX", prefix));
+        TestServer b = a.sibling()) {
+      String key = a.client.newProjectKey();
+      // one server, one connection: the remaining count is exact either way
+      for (int i = 0; i < 150; i++) {
+        assertThat(project(a.client, key).header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(399 - i));
+      }
+      assertThat(a.client.get("/metrics", null).body()).contains("backend=\"headroom\"");
+      // every request admitted from headroom reaches the log in Redis
+      Await.until(Duration.ofSeconds(5), () -> logSize(prefix) == 150, "150 requests in the Redis log");
+      // the other instance counts them, and together the two admit exactly the limit
+      int admitted = 150;
+      for (int i = 0; i < 300; i++) {
+        if (project(i % 2 == 0 ? b.client : a.client, key).status() == 200) {
+          admitted++;
+        }
+      }
+      assertThat(admitted).isEqualTo(400);
+    }
+  }
+
+  /** Entries in the one rate-limit log under {@code prefix}. */
+  private static long logSize(String prefix) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
+      var keys = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl:default:key:*")).await();
+      assertThat(keys.size()).isEqualTo(1);
+      return redis.send(Request.cmd(Command.ZCARD).arg(keys.get(0).toString())).await().toLong();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   @DisplayName("keeps the limit in Redis after Redis forgets the limiter's script")
   void afterScriptFlush() {
     try (TestServer server = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "3"))) {

@@ -10,13 +10,19 @@ import io.vertx.sqlclient.PoolOptions;
 /** Builds the one PostgreSQL pool every verticle shares: pipelined, with prepared-statement caching. */
 public final class Database {
 
+  /** The longest statement text kept prepared; every statement of ours is shorter (tested). */
+  public static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+
   private Database() {}
 
   public static Pool createPool(Vertx vertx, DatabaseConfig config) {
     PgConnectOptions connect = connectOptions(config.url())
         .setPipeliningLimit(config.pipeliningLimit())
         .setCachePreparedStatements(true)
-        .setPreparedStatementCacheMaxSize(512);
+        .setPreparedStatementCacheMaxSize(512)
+        // the client leaves statements longer than its default limit (2 048 characters) out of the
+        // cache: PostgreSQL then parsed and planned the trace upsert on every ingest request
+        .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
     if (config.statementTimeoutMs() > 0) {
       // set per connection at start-up: a query whose client went away stops within this bound
       connect.addProperty("statement_timeout", Integer.toString(config.statementTimeoutMs()));

@@ -2,6 +2,7 @@ package dev.sextant.http;
 
 import dev.sextant.cache.CachedBody;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,14 @@ public final class Responses {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(body.toBuffer());
+  }
+
+  /** JSON text already encoded. */
+  public static Future<Void> json(RoutingContext ctx, int status, Buffer body) {
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body);
   }
 
   /**

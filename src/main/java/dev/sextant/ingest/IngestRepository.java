@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /** Writes one batch in one transaction: all of it is committed, or none. */
@@ -117,65 +118,64 @@ final class IngestRepository {
         .toList();
     return Tuple.tuple()
         .addValue(projectId)
-        .addValue(column(rows, String.class, TraceWrite::id))
-        .addValue(column(rows, String.class, TraceWrite::name))
-        .addValue(column(rows, String.class, TraceWrite::userId))
-        .addValue(column(rows, String.class, TraceWrite::sessionId))
-        .addValue(column(rows, String.class, TraceWrite::release))
-        .addValue(column(rows, String.class, t -> t.tags() == null ? null : new JsonArray(t.tags()).encode()))
-        .addValue(column(rows, String.class, TraceWrite::metadata))
-        .addValue(column(rows, String.class, TraceWrite::input))
-        .addValue(column(rows, String.class, TraceWrite::output))
-        .addValue(column(rows, OffsetDateTime.class, TraceWrite::startTime))
-        .addValue(column(rows, OffsetDateTime.class, TraceWrite::endTime))
-        .addValue(column(rows, String.class, TraceWrite::status))
-        .addValue(column(totals, Integer.class, SpanTotals::count))
-        .addValue(column(totals, Integer.class, SpanTotals::errors))
-        .addValue(column(totals, Long.class, SpanTotals::inputTokens))
-        .addValue(column(totals, Long.class, SpanTotals::outputTokens))
-        .addValue(column(totals, Double.class, SpanTotals::cost))
-        .addValue(column(totals, OffsetDateTime.class, SpanTotals::start))
-        .addValue(column(totals, OffsetDateTime.class, SpanTotals::end));
+        .addValue(column(rows, String[]::new, TraceWrite::id))
+        .addValue(column(rows, String[]::new, TraceWrite::name))
+        .addValue(column(rows, String[]::new, TraceWrite::userId))
+        .addValue(column(rows, String[]::new, TraceWrite::sessionId))
+        .addValue(column(rows, String[]::new, TraceWrite::release))
+        .addValue(column(rows, String[]::new, t -> t.tags() == null ? null : new JsonArray(t.tags()).encode()))
+        .addValue(column(rows, String[]::new, TraceWrite::metadata))
+        .addValue(column(rows, String[]::new, TraceWrite::input))
+        .addValue(column(rows, String[]::new, TraceWrite::output))
+        .addValue(column(rows, OffsetDateTime[]::new, TraceWrite::startTime))
+        .addValue(column(rows, OffsetDateTime[]::new, TraceWrite::endTime))
+        .addValue(column(rows, String[]::new, TraceWrite::status))
+        .addValue(column(totals, Integer[]::new, SpanTotals::count))
+        .addValue(column(totals, Integer[]::new, SpanTotals::errors))
+        .addValue(column(totals, Long[]::new, SpanTotals::inputTokens))
+        .addValue(column(totals, Long[]::new, SpanTotals::outputTokens))
+        .addValue(column(totals, Double[]::new, SpanTotals::cost))
+        .addValue(column(totals, OffsetDateTime[]::new, SpanTotals::start))
+        .addValue(column(totals, OffsetDateTime[]::new, SpanTotals::end));
   }
 
   private static Tuple spanParams(UUID projectId, List<SpanWrite> rows) {
     return Tuple.tuple()
         .addValue(projectId)
-        .addValue(column(rows, String.class, SpanWrite::traceId))
-        .addValue(column(rows, String.class, SpanWrite::id))
-        .addValue(column(rows, String.class, SpanWrite::parentId))
-        .addValue(column(rows, String.class, SpanWrite::name))
-        .addValue(column(rows, String.class, SpanWrite::kind))
-        .addValue(column(rows, OffsetDateTime.class, SpanWrite::startTime))
-        .addValue(column(rows, OffsetDateTime.class, SpanWrite::endTime))
-        .addValue(column(rows, String.class, SpanWrite::status))
-        .addValue(column(rows, String.class, SpanWrite::statusMessage))
-        .addValue(column(rows, String.class, SpanWrite::model))
-        .addValue(column(rows, Long.class, SpanWrite::inputTokens))
-        .addValue(column(rows, Long.class, SpanWrite::outputTokens))
-        .addValue(column(rows, Double.class, SpanWrite::costUsd))
-        .addValue(column(rows, String.class, SpanWrite::input))
-        .addValue(column(rows, String.class, SpanWrite::output))
-        .addValue(column(rows, String.class, SpanWrite::attributes));
+        .addValue(column(rows, String[]::new, SpanWrite::traceId))
+        .addValue(column(rows, String[]::new, SpanWrite::id))
+        .addValue(column(rows, String[]::new, SpanWrite::parentId))
+        .addValue(column(rows, String[]::new, SpanWrite::name))
+        .addValue(column(rows, String[]::new, SpanWrite::kind))
+        .addValue(column(rows, OffsetDateTime[]::new, SpanWrite::startTime))
+        .addValue(column(rows, OffsetDateTime[]::new, SpanWrite::endTime))
+        .addValue(column(rows, String[]::new, SpanWrite::status))
+        .addValue(column(rows, String[]::new, SpanWrite::statusMessage))
+        .addValue(column(rows, String[]::new, SpanWrite::model))
+        .addValue(column(rows, Long[]::new, SpanWrite::inputTokens))
+        .addValue(column(rows, Long[]::new, SpanWrite::outputTokens))
+        .addValue(column(rows, Double[]::new, SpanWrite::costUsd))
+        .addValue(column(rows, String[]::new, SpanWrite::input))
+        .addValue(column(rows, String[]::new, SpanWrite::output))
+        .addValue(column(rows, String[]::new, SpanWrite::attributes));
   }
 
   private static Tuple scoreParams(UUID projectId, Collection<ScoreWrite> scores) {
     List<ScoreWrite> rows = List.copyOf(scores);
     return Tuple.tuple()
         .addValue(projectId)
-        .addValue(column(rows, String.class, ScoreWrite::id))
-        .addValue(column(rows, String.class, ScoreWrite::traceId))
-        .addValue(column(rows, String.class, ScoreWrite::spanId))
-        .addValue(column(rows, String.class, ScoreWrite::name))
-        .addValue(column(rows, Double.class, ScoreWrite::valueNum))
-        .addValue(column(rows, String.class, ScoreWrite::valueLabel))
-        .addValue(column(rows, String.class, ScoreWrite::source))
-        .addValue(column(rows, String.class, ScoreWrite::comment));
+        .addValue(column(rows, String[]::new, ScoreWrite::id))
+        .addValue(column(rows, String[]::new, ScoreWrite::traceId))
+        .addValue(column(rows, String[]::new, ScoreWrite::spanId))
+        .addValue(column(rows, String[]::new, ScoreWrite::name))
+        .addValue(column(rows, Double[]::new, ScoreWrite::valueNum))
+        .addValue(column(rows, String[]::new, ScoreWrite::valueLabel))
+        .addValue(column(rows, String[]::new, ScoreWrite::source))
+        .addValue(column(rows, String[]::new, ScoreWrite::comment));
   }
 
-  @SuppressWarnings("unchecked")
-  private static <R, T> T[] column(List<R> rows, Class<T> type, Function<R, T> field) {
-    T[] values = (T[]) java.lang.reflect.Array.newInstance(type, rows.size());
+  private static <R, T> T[] column(List<R> rows, IntFunction<T[]> newArray, Function<R, T> field) {
+    T[] values = newArray.apply(rows.size());
     for (int i = 0; i < values.length; i++) {
       values[i] = field.apply(rows.get(i));
     }

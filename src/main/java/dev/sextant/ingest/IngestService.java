@@ -1,6 +1,7 @@
 package dev.sextant.ingest;
 
 import dev.sextant.cache.ResponseCache;
+import dev.sextant.common.Ids;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Validator;
 import dev.sextant.ingest.Writes.ScoreWrite;
@@ -9,11 +10,11 @@ import dev.sextant.ingest.Writes.TraceWrite;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,33 +33,46 @@ public final class IngestService {
   /** One item's outcome: 201 with its id, or 400 with what is wrong. */
   public record ItemResult(int index, String type, String id, int status, String error) {
 
-    public JsonObject toJson() {
-      JsonObject json = new JsonObject().put("index", index);
-      if (id != null) {
-        json.put("id", id);
+    /**
+     * Appends this result as JSON: {@code index}, {@code id} unless unknown, {@code status},
+     * {@code error} if any. Ids are client ids ({@code [A-Za-z0-9._:-]}) or UUIDs, which need no
+     * escaping (anything else is escaped).
+     */
+    public void appendJson(StringBuilder json) {
+      json.append("{\"index\":").append(index);
+      if (id != null && Ids.isValidClientId(id)) {
+        json.append(",\"id\":\"").append(id).append('"');
+      } else if (id != null) {
+        json.append(",\"id\":").append(Json.encode(id));
       }
-      json.put("status", status);
+      json.append(",\"status\":").append(status);
       if (error != null) {
-        json.put("error", error);
+        json.append(",\"error\":").append(Json.encode(error));
       }
-      return json;
+      json.append('}');
     }
   }
 
+  private static final List<String> TYPES = ItemParser.types();
+
   private final IngestRepository repository;
   private final ResponseCache cache;
-  private final Map<String, Counter> counters = new HashMap<>();
+  /** Items by outcome, indexed like {@link #TYPES}. */
+  private final Counter[] accepted = new Counter[TYPES.size()];
+  private final Counter[] rejected = new Counter[TYPES.size()];
 
   public IngestService(Pool pool, MeterRegistry registry, ResponseCache cache) {
     this.repository = new IngestRepository(pool);
     this.cache = cache;
-    for (String type : ItemParser.types()) {
-      for (String outcome : List.of("accepted", "rejected")) {
-        counters.put(type + outcome, Counter.builder("sextant.ingest.items")
-            .description("Ingested items by type and outcome")
-            .tag("type", type).tag("outcome", outcome).register(registry));
-      }
+    for (int type = 0; type < TYPES.size(); type++) {
+      accepted[type] = itemCounter(registry, TYPES.get(type), "accepted");
+      rejected[type] = itemCounter(registry, TYPES.get(type), "rejected");
     }
+  }
+
+  private static Counter itemCounter(MeterRegistry registry, String type, String outcome) {
+    return Counter.builder("sextant.ingest.items").description("Ingested items by type and outcome")
+        .tag("type", type).tag("outcome", outcome).register(registry);
   }
 
   /** Validates the envelope {@code {"batch":[…]}}: a 400 for the whole request when it is wrong. */
@@ -155,13 +169,23 @@ public final class IngestService {
   }
 
   private List<ItemResult> count(List<ItemResult> results) {
-    Map<String, Integer> tally = new HashMap<>();
+    int[] accepted = new int[TYPES.size()];
+    int[] rejected = new int[TYPES.size()];
     for (ItemResult r : results) {
-      if (r.type() != null) {
-        tally.merge(r.type() + (r.status() == 201 ? "accepted" : "rejected"), 1, Integer::sum);
+      int type = r.type() == null ? -1 : TYPES.indexOf(r.type());
+      if (type >= 0) {
+        (r.status() == 201 ? accepted : rejected)[type]++;
       }
     }
-    tally.forEach((key, n) -> counters.get(key).increment(n));
+    for (int type = 0; type < TYPES.size(); type++) {
+      if (accepted[type] > 0) {
+        this.accepted[type].increment(accepted[type]);
+      }
+      if (rejected[type] > 0) {
+        this.rejected[type].increment(rejected[type]);
+      }
+    }
     return results;
   }
+
 }

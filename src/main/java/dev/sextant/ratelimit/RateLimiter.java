@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Headroom: while the last count Redis gave for a subject (at most {@value #HEADROOM_TRUST_MS} ms
  * old) leaves at least half the limit, and at least {@value #MIN_HEADROOM} requests, free after
- * everything admitted since, a request is admitted at once and counted by the next script call
- * (which adds it whatever the count). Far from the limit a request then does not wait for Redis;
+ * everything admitted since, a request is admitted at once and counted by a script call within
+ * {@value #COUNT_WITHIN_MS} ms (which adds it whatever the count). Far from the limit a request then does not wait for Redis;
  * near it every request waits for its decision, so the limit holds exactly. Only other instances
  * spending more than that margin within one round trip could push a window past its limit.
  */
@@ -49,11 +49,19 @@ public final class RateLimiter {
   static final long HEADROOM_TRUST_MS = 1000;
   /** The fewest free slots, beyond half the limit, for admitting from headroom. */
   static final int MIN_HEADROOM = 100;
+  /** How soon requests admitted from headroom are counted in Redis. */
+  static final long COUNT_WITHIN_MS = 5;
 
   /**
-   * KEYS[1] the log; ARGV window ms, limit, a unique member prefix, how many requests to decide,
-   * how many were already admitted (from headroom: counted whatever the count). Admits as many of
-   * the others as there are free slots, in order. Returns {admitted, counted before, reset ms}.
+   * KEYS[1] the log, KEYS[2] its total; ARGV window ms, limit, a unique member prefix, how many
+   * requests to decide, how many were already admitted (from headroom: counted whatever the
+   * count). Admits as many of the others as there are free slots, in order. Returns {admitted,
+   * counted before, reset ms}.
+   *
+   * <p>Each call adds one entry, scored with Redis's time and named after the number of requests
+   * it admitted ({@code time:member prefix:count}), and the total is kept beside the log: a busy
+   * key costs an entry per call instead of per request. Should either key be lost without the
+   * other (evicted, expired a moment apart), the total is rebuilt from the log.
    */
   static final String SLIDING_LOG = """
       if redis.replicate_commands then redis.replicate_commands() end
@@ -63,19 +71,36 @@ public final class RateLimiter {
       local limit = tonumber(ARGV[2])
       local wanted = tonumber(ARGV[4])
       local ahead = tonumber(ARGV[5])
-      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-      local before = redis.call('ZCARD', KEYS[1])
+      local function count(entries)
+        local sum = 0
+        for i = 1, #entries do
+          sum = sum + tonumber(string.match(entries[i], ':(%d+)$'))
+        end
+        return sum
+      end
+      local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
+      if #expired > 0 then
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+      end
+      local before = redis.call('GET', KEYS[2])
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        before = 0
+      elseif before then
+        before = tonumber(before) - count(expired)
+      else
+        before = count(redis.call('ZRANGE', KEYS[1], 0, -1))
+      end
       local admitted = math.max(0, math.min(wanted, limit - before - ahead))
       local added = admitted + ahead
       if added > 0 then
-        local args = {}
-        for i = 1, added do
-          args[2 * i - 1] = now
-          args[2 * i] = now .. ':' .. ARGV[3] .. ':' .. i
-        end
-        redis.call('ZADD', KEYS[1], unpack(args))
+        redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3] .. ':' .. added)
       end
-      redis.call('PEXPIRE', KEYS[1], window)
+      if before + added > 0 then
+        redis.call('SET', KEYS[2], before + added, 'PX', window)
+        redis.call('PEXPIRE', KEYS[1], window)
+      else
+        redis.call('DEL', KEYS[2])
+      end
       local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
       local reset = window
       if oldest[2] then reset = tonumber(oldest[2]) + window - now end
@@ -107,6 +132,8 @@ public final class RateLimiter {
     /** Admitted from headroom, counted by the call that is out. */
     int aheadOut;
     boolean calling;
+    /** A call is due within {@link #COUNT_WITHIN_MS} for what was admitted from headroom. */
+    boolean countScheduled;
     /** Free slots after the last call, -1 if unknown; when that was, and the reset it gave. */
     int knownFree = -1;
     long knownAtMs;
@@ -127,7 +154,8 @@ public final class RateLimiter {
     }
 
     boolean idle(long nowMs) {
-      return !calling && waiting.isEmpty() && aheadWaiting == 0 && nowMs - knownAtMs >= HEADROOM_TRUST_MS;
+      return !calling && !countScheduled && waiting.isEmpty() && aheadWaiting == 0
+          && nowMs - knownAtMs >= HEADROOM_TRUST_MS;
     }
   }
 
@@ -164,7 +192,8 @@ public final class RateLimiter {
 
   private void decide(Message<RateQuestion> message) {
     RateQuestion question = message.body();
-    String key = redis.key("rl", question.group(), question.subject());
+    // "rl2": logs of one entry per call (the earlier layout, one per request, lived under "rl")
+    String key = redis.key("rl2", question.group(), question.subject());
     Subject subject = subjects.computeIfAbsent(key,
         k -> new Subject(question.group() + ":" + question.subject(), limit(question.group())));
     long now = System.currentTimeMillis();
@@ -172,12 +201,33 @@ public final class RateLimiter {
       subject.aheadWaiting++;
       message.reply(new RateDecision(true, subject.limit, subject.free(),
           subject.knownResetMs - (now - subject.knownAtMs), "headroom"));
+      if (!subject.calling) {
+        countSoon(key, subject);
+      }
     } else {
       subject.waiting.add(message);
+      if (!subject.calling) {
+        call(key, subject);
+      }
     }
-    if (!subject.calling) {
-      call(key, subject);
+  }
+
+  /**
+   * Requests admitted from headroom are counted by a call within {@value #COUNT_WITHIN_MS} ms
+   * (sooner if a request must wait for its decision): under load a key then costs a call per
+   * interval rather than one per round trip.
+   */
+  private void countSoon(String key, Subject subject) {
+    if (subject.countScheduled) {
+      return;
     }
+    subject.countScheduled = true;
+    vertx.setTimer(COUNT_WITHIN_MS, timer -> {
+      subject.countScheduled = false;
+      if (!subject.calling) {
+        call(key, subject);
+      }
+    });
   }
 
   /**
@@ -228,7 +278,12 @@ public final class RateLimiter {
             }
           }
           subject.aheadOut = 0;
-          call(key, subject);
+          subject.calling = false;
+          if (!subject.waiting.isEmpty()) {
+            call(key, subject);
+          } else if (subject.aheadWaiting > 0) {
+            countSoon(key, subject);
+          }
         }));
   }
 
@@ -248,8 +303,8 @@ public final class RateLimiter {
 
   private static Request script(Command command, String script, String key, long windowMs,
       int limit, String members, int wanted, int ahead) {
-    return Request.cmd(command).arg(script).arg(1).arg(key).arg(windowMs).arg(limit).arg(members)
-        .arg(wanted).arg(ahead);
+    return Request.cmd(command).arg(script).arg(2).arg(key).arg(key + ":n").arg(windowMs).arg(limit)
+        .arg(members).arg(wanted).arg(ahead);
   }
 
   private static boolean isNoScript(Throwable e) {

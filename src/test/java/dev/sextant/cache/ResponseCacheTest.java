@@ -90,7 +90,13 @@ class ResponseCacheTest {
     ResponseCache cache = cache(vertx, TestInfra.redisUrl());
     UUID project = UUID.randomUUID();
     Promise<String> beforeWrite = Promise.promise();
-    Future<CachedBody> early = cache.getOrLoad("t", project, "k", 60, () -> beforeWrite.future());
+    java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
+    Future<CachedBody> early = cache.getOrLoad("t", project, "k", 60, () -> {
+      loading.set(true);
+      return beforeWrite.future();
+    });
+    // the early load has read its version and begun before the write
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), loading::get, "the early load to begin");
     cache.invalidate(project).await();
     // the early load is still out: the later read makes its own (joining would wait for it)
     assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("after"))

@@ -119,16 +119,53 @@ class RateLimitTest {
     }
   }
 
-  /** Entries in the one rate-limit log under {@code prefix}. */
+  /** Requests counted by the one rate-limit log under {@code prefix}. */
   private static long logSize(String prefix) {
     Vertx vertx = Vertx.vertx();
     try {
       Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
-      var keys = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl:default:key:*")).await();
-      assertThat(keys.size()).isEqualTo(1);
-      return redis.send(Request.cmd(Command.ZCARD).arg(keys.get(0).toString())).await().toLong();
+      var totals = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl2:default:key:*:n")).await();
+      assertThat(totals.size()).isEqualTo(1);
+      String total = totals.get(0).toString();
+      String log = total.substring(0, total.length() - 2);
+      // the total kept beside the log is the sum of its entries' counts
+      long counted = 0;
+      for (var entry : redis.send(Request.cmd(Command.ZRANGE).arg(log).arg(0).arg(-1)).await()) {
+        String member = entry.toString();
+        counted += Long.parseLong(member.substring(member.lastIndexOf(':') + 1));
+      }
+      assertThat(redis.send(Request.cmd(Command.GET).arg(total)).await().toLong()).isEqualTo(counted);
+      return counted;
     } finally {
       vertx.close().await();
+    }
+  }
+
+
+  @Test
+  @DisplayName("rebuilds the count from the log when the total kept beside it is lost")
+  void totalLost() {
+    String prefix = "rlt" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_RATELIMIT_DEFAULT_PER_MINUTE", "5",
+        "SEXTANT_REDIS_KEY_PREFIX", prefix))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      for (int i = 0; i < 3; i++) {
+        assertThat(project(api, key).status()).isEqualTo(200);
+      }
+      Vertx vertx = Vertx.vertx();
+      try {
+        Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
+        var totals = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl2:default:key:*:n")).await();
+        assertThat(totals.size()).isEqualTo(1);
+        redis.send(Request.cmd(Command.DEL).arg(totals.get(0).toString())).await();
+      } finally {
+        vertx.close().await();
+      }
+      assertThat(project(api, key).header("X-RateLimit-Remaining")).isEqualTo("1");
+      assertThat(project(api, key).status()).isEqualTo(200);
+      assertProblem(project(api, key), 429);
+      assertThat(logSize(prefix)).isEqualTo(5);
     }
   }
 

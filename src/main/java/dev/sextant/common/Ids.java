@@ -15,10 +15,14 @@ public final class Ids {
     return UUID_V7.generate();
   }
 
-  /** {@code [A-Za-z0-9._:-]}: checked per character, as ingest checks ids by the hundred. */
-  private static boolean isClientIdChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '.' || c == '_' || c == ':' || c == '-';
+  /** {@code [A-Za-z0-9._:-]} by character: looked up, as ingest checks ids by the hundred. */
+  private static final boolean[] CLIENT_ID_CHARS = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      CLIENT_ID_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == ':' || c == '-';
+    }
   }
 
   /** Whether a client-supplied id (trace, span, score, dataset item) has the allowed shape. */
@@ -27,7 +31,8 @@ public final class Ids {
       return false;
     }
     for (int i = 0; i < id.length(); i++) {
-      if (!isClientIdChar(id.charAt(i))) {
+      char c = id.charAt(i);
+      if (c >= 128 || !CLIENT_ID_CHARS[c]) {
         return false;
       }
     }

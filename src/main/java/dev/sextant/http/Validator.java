@@ -48,7 +48,7 @@ public final class Validator {
   }
 
   public String optionalString(String field, int maxLength) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -69,7 +69,7 @@ public final class Validator {
 
   /** A client-supplied id: {@code [A-Za-z0-9._:-]{1,128}}. */
   public String optionalClientId(String field) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -90,7 +90,7 @@ public final class Validator {
 
   /** One of {@code allowed}, or null when absent. */
   public String optionalEnum(String field, Set<String> allowed) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -107,7 +107,7 @@ public final class Validator {
   }
 
   public Long optionalLong(String field, long min, long max) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -125,7 +125,7 @@ public final class Validator {
 
   /** A finite number at least {@code min}. */
   public Double optionalDouble(String field, double min) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -142,7 +142,7 @@ public final class Validator {
 
   /** RFC 3339 with any offset, or epoch nanoseconds as a string. */
   public OffsetDateTime optionalTimestamp(String field) {
-    Object value = input.getValue(field);
+    Object value = scalar(field);
     if (value == null) {
       return null;
     }
@@ -247,7 +247,16 @@ public final class Validator {
   }
 
   private boolean isAbsent(String field) {
-    return input.getValue(field) == null;
+    return scalar(field) == null;
+  }
+
+  /**
+   * A field as parsed, for checks of scalar values: unlike {@link JsonObject#getValue} it does not
+   * wrap a nested map or list, which such a check refuses either way (ingest reads fields by the
+   * thousand).
+   */
+  private Object scalar(String field) {
+    return input.getMap().get(field);
   }
 
   private static boolean isWhole(Number n) {

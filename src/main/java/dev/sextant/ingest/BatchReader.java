@@ -32,6 +32,8 @@ import java.util.Set;
 final class BatchReader {
 
   private static final Set<String> RAW_FIELDS = Set.of("input", "output", "metadata", "attributes");
+  /** A span body has 17 fields: room for them without growing the map. */
+  private static final int BODY_CAPACITY = 32;
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonBodies.MAX_NESTING).build())
       .build();
@@ -83,7 +85,7 @@ final class BatchReader {
   }
 
   private static Map<String, Object> body(JsonParser parser, byte[] source) throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
+    Map<String, Object> body = new LinkedHashMap<>(BODY_CAPACITY);
     for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
       JsonToken value = parser.nextToken();
       boolean raw = RAW_FIELDS.contains(field)

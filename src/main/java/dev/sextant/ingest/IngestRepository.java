@@ -139,25 +139,51 @@ final class IngestRepository {
         .addValue(column(totals, OffsetDateTime[]::new, SpanTotals::end));
   }
 
+  /**
+   * The span columns, filled in one pass: a batch has hundreds of spans, and one getter call site
+   * per column keeps each call direct.
+   */
   private static Tuple spanParams(UUID projectId, List<SpanWrite> rows) {
-    return Tuple.tuple()
-        .addValue(projectId)
-        .addValue(column(rows, String[]::new, SpanWrite::traceId))
-        .addValue(column(rows, String[]::new, SpanWrite::id))
-        .addValue(column(rows, String[]::new, SpanWrite::parentId))
-        .addValue(column(rows, String[]::new, SpanWrite::name))
-        .addValue(column(rows, String[]::new, SpanWrite::kind))
-        .addValue(column(rows, OffsetDateTime[]::new, SpanWrite::startTime))
-        .addValue(column(rows, OffsetDateTime[]::new, SpanWrite::endTime))
-        .addValue(column(rows, String[]::new, SpanWrite::status))
-        .addValue(column(rows, String[]::new, SpanWrite::statusMessage))
-        .addValue(column(rows, String[]::new, SpanWrite::model))
-        .addValue(column(rows, Long[]::new, SpanWrite::inputTokens))
-        .addValue(column(rows, Long[]::new, SpanWrite::outputTokens))
-        .addValue(column(rows, Double[]::new, SpanWrite::costUsd))
-        .addValue(column(rows, String[]::new, SpanWrite::input))
-        .addValue(column(rows, String[]::new, SpanWrite::output))
-        .addValue(column(rows, String[]::new, SpanWrite::attributes));
+    int n = rows.size();
+    String[] traceIds = new String[n];
+    String[] ids = new String[n];
+    String[] parentIds = new String[n];
+    String[] names = new String[n];
+    String[] kinds = new String[n];
+    OffsetDateTime[] starts = new OffsetDateTime[n];
+    OffsetDateTime[] ends = new OffsetDateTime[n];
+    String[] statuses = new String[n];
+    String[] statusMessages = new String[n];
+    String[] models = new String[n];
+    Long[] inputTokens = new Long[n];
+    Long[] outputTokens = new Long[n];
+    Double[] costs = new Double[n];
+    String[] inputs = new String[n];
+    String[] outputs = new String[n];
+    String[] attributes = new String[n];
+    for (int i = 0; i < n; i++) {
+      SpanWrite span = rows.get(i);
+      traceIds[i] = span.traceId();
+      ids[i] = span.id();
+      parentIds[i] = span.parentId();
+      names[i] = span.name();
+      kinds[i] = span.kind();
+      starts[i] = span.startTime();
+      ends[i] = span.endTime();
+      statuses[i] = span.status();
+      statusMessages[i] = span.statusMessage();
+      models[i] = span.model();
+      inputTokens[i] = span.inputTokens();
+      outputTokens[i] = span.outputTokens();
+      costs[i] = span.costUsd();
+      inputs[i] = span.input();
+      outputs[i] = span.output();
+      attributes[i] = span.attributes();
+    }
+    return Tuple.tuple().addValue(projectId).addValue(traceIds).addValue(ids).addValue(parentIds)
+        .addValue(names).addValue(kinds).addValue(starts).addValue(ends).addValue(statuses)
+        .addValue(statusMessages).addValue(models).addValue(inputTokens).addValue(outputTokens)
+        .addValue(costs).addValue(inputs).addValue(outputs).addValue(attributes);
   }
 
   private static Tuple scoreParams(UUID projectId, Collection<ScoreWrite> scores) {

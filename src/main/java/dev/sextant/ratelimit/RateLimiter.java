@@ -36,9 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Headroom: while the last count Redis gave for a subject (at most {@value #HEADROOM_TRUST_MS} ms
  * old) leaves at least half the limit, and at least {@value #MIN_HEADROOM} requests, free after
  * everything admitted since, a request is admitted at once and counted by a script call within
- * {@value #COUNT_WITHIN_MS} ms (which adds it whatever the count). Far from the limit a request then does not wait for Redis;
- * near it every request waits for its decision, so the limit holds exactly. Only other instances
- * spending more than that margin within one round trip could push a window past its limit.
+ * {@value #COUNT_WITHIN_MS} ms (which adds it whatever the count). Far from the limit a request
+ * then does not wait for Redis, and a busy key costs a call per interval; near the limit every
+ * request waits for its decision, so the limit holds exactly. Only other instances spending more
+ * than that margin within one interval could push a window past its limit.
  */
 public final class RateLimiter {
 

@@ -136,7 +136,9 @@ public final class ResponseCache {
             if (previous.loadMs() >= staleness.slowLoadMs() && age <= staleness.maxStaleMs()) {
               metrics.stale(cache);
               if (age >= REFRESH_FACTOR * previous.loadMs()) {
-                loadOnce(cache, flight, loadAndStore);
+                // one refresh per key at a time, whatever generation each reader saw: writes
+                // keep coming, and a load per generation would pile up slow queries
+                start(valueKey + "@refresh", loadAndStore);
               }
               return Future.succeededFuture(previous.body());
             }
@@ -242,27 +244,36 @@ public final class ResponseCache {
    * continues on its own context.
    */
   private Future<Loaded> loadOnce(String cache, String flight, Supplier<Future<Loaded>> loader) {
-    Promise<Loaded> mine = Promise.promise();
-    Future<Loaded> running = inFlight.putIfAbsent(flight, mine.future());
+    Future<Loaded> running = inFlight.get(flight);
     if (running != null) {
       metrics.coalesced(cache);
     } else {
-      running = mine.future();
-      Future<Loaded> load;
-      try {
-        load = loader.get();
-      } catch (RuntimeException e) {
-        load = Future.failedFuture(e);
-      }
-      load.onComplete(ar -> {
-        inFlight.remove(flight, mine.future());
-        mine.handle(ar);
-      });
+      running = start(flight, loader);
     }
     Context caller = vertx.getOrCreateContext();
     Promise<Loaded> result = Promise.promise();
     running.onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
     return result.future();
+  }
+
+  /** Runs {@code loader} unless a load of {@code flight} is running already; that load. */
+  private Future<Loaded> start(String flight, Supplier<Future<Loaded>> loader) {
+    Promise<Loaded> mine = Promise.promise();
+    Future<Loaded> running = inFlight.putIfAbsent(flight, mine.future());
+    if (running != null) {
+      return running;
+    }
+    Future<Loaded> load;
+    try {
+      load = loader.get();
+    } catch (RuntimeException e) {
+      load = Future.failedFuture(e);
+    }
+    load.onComplete(ar -> {
+      inFlight.remove(flight, mine.future());
+      mine.handle(ar);
+    });
+    return mine.future();
   }
 
   private static long number(Response response) {

@@ -136,6 +136,26 @@ class ResponseCacheTest {
         () -> Future.succeededFuture("v6")).await().text()).isEqualTo("v6");
   }
 
+  @Test
+  @DisplayName("refreshes a stale answer with one load at a time, however many writes and reads come meanwhile")
+  void oneRefreshAtATime(Vertx vertx) {
+    ResponseCache cache = cache(vertx, TestInfra.redisUrl());
+    UUID project = UUID.randomUUID();
+    ResponseCache.Staleness tolerant = new ResponseCache.Staleness(60_000, 0);
+    cacheAnswer(cache, project, "k", tolerant, "v1");
+    AtomicInteger loads = new AtomicInteger();
+    Promise<String> refresh = Promise.promise();
+    for (int i = 0; i < 10; i++) {
+      cache.invalidate(project).await();
+      assertThat(cache.getOrLoad("t", project, "k", 60, tolerant, () -> {
+        loads.incrementAndGet();
+        return refresh.future();
+      }).await().text()).isEqualTo("v1");
+    }
+    assertThat(loads.get()).isEqualTo(1);
+    refresh.complete("v2");
+  }
+
   /** Loads {@code answer} for {@code key} and waits until it is cached. */
   private static void cacheAnswer(ResponseCache cache, UUID project, String key,
       ResponseCache.Staleness staleness, String answer) {

@@ -107,6 +107,26 @@ class ResponseCacheTest {
   }
 
   @Test
+  @DisplayName("keeps a read after a write out of an older load while Redis is out of reach too")
+  void loadBeforeWriteNotSharedWithoutRedis(Vertx vertx) throws Exception {
+    ResponseCache cache = cache(vertx, "redis://127.0.0.1:" + FreePort.find());
+    UUID project = UUID.randomUUID();
+    Promise<String> beforeWrite = Promise.promise();
+    java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
+    Future<CachedBody> early = cache.getOrLoad("t", project, "k", 60, () -> {
+      loading.set(true);
+      return beforeWrite.future();
+    });
+    dev.sextant.support.Await.until(java.time.Duration.ofSeconds(5), loading::get, "the early load to begin");
+    cache.invalidate(project).await();
+    assertThat(cache.getOrLoad("t", project, "k", 60, () -> Future.succeededFuture("after"))
+        .toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS).text())
+        .isEqualTo("after");
+    beforeWrite.complete("before");
+    assertThat(early.await().text()).isEqualTo("before");
+  }
+
+  @Test
   @DisplayName("serves a slow answer after a write while it is young enough, and meanwhile computes a newer one")
   void staleWhileRefreshing(Vertx vertx) {
     ResponseCache cache = cache(vertx, TestInfra.redisUrl());

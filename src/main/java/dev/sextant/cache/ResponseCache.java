@@ -104,10 +104,11 @@ public final class ResponseCache {
     // "c": entries of this layout (version, start, duration, flag byte, body); other layouts
     // lived under other names
     String valueKey = redis.key("c", cache, project.toString(), key);
-    String unversioned = valueKey + "@local:" + localWrites.get();
+    // read before Redis is asked: a write after this point makes a later read load anew
+    long writesBefore = localWrites.get();
     if (untrusted.get()) {
       metrics.miss(cache);
-      return loadOnce(cache, unversioned, load).map(ResponseCache::body);
+      return loadOnce(cache, unversioned(valueKey, writesBefore), load).map(ResponseCache::body);
     }
     String epochKey = redis.key("epoch");
     String genKey = redis.key("gen", project.toString());
@@ -115,22 +116,21 @@ public final class ResponseCache {
         .transform(ar -> {
           if (ar.failed()) {
             metrics.miss(cache);
-            return loadOnce(cache, unversioned, load).map(ResponseCache::body);
+            return loadOnce(cache, unversioned(valueKey, writesBefore), load).map(ResponseCache::body);
           }
           long epoch = number(ar.result().get(0));
           long generation = number(ar.result().get(1));
           Entry stored = parse(ar.result().get(2));
+          if (stored != null && stored.epoch() == epoch && stored.generation() == generation) {
+            metrics.hit(cache);
+            return Future.succeededFuture(stored.loaded().body());
+          }
           Supplier<Future<Loaded>> loadAndStore = () -> load.get().andThen(loaded -> {
             if (loaded.succeeded() && loaded.result() != null && !untrusted.get()) {
               store(valueKey, ttlSeconds, epoch, generation, loaded.result());
             }
           });
-          String flight = valueKey + "@" + epoch + ":" + generation;
           if (stored != null && stored.epoch() == epoch) {
-            if (stored.generation() == generation) {
-              metrics.hit(cache);
-              return Future.succeededFuture(stored.loaded().body());
-            }
             Loaded previous = stored.loaded();
             long age = System.currentTimeMillis() - previous.startedMs();
             if (previous.loadMs() >= staleness.slowLoadMs() && age <= staleness.maxStaleMs()) {
@@ -144,8 +144,14 @@ public final class ResponseCache {
             }
           }
           metrics.miss(cache);
-          return loadOnce(cache, flight, loadAndStore).map(ResponseCache::body);
+          return loadOnce(cache, valueKey + "@" + epoch + ":" + generation, loadAndStore)
+              .map(ResponseCache::body);
         });
+  }
+
+  /** The flight of a load Redis cannot version: one per key and count of writes through here. */
+  private static String unversioned(String valueKey, long writesBefore) {
+    return valueKey + "@local:" + writesBefore;
   }
 
   private static CachedBody body(Loaded loaded) {

@@ -121,12 +121,8 @@ class RateLimitTest {
 
   /** Requests counted by the one rate-limit log under {@code prefix}. */
   private static long logSize(String prefix) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
-      var totals = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl2:default:key:*:n")).await();
-      assertThat(totals.size()).isEqualTo(1);
-      String total = totals.get(0).toString();
+    return withRedis(redis -> {
+      String total = totalKey(redis, prefix);
       String log = total.substring(0, total.length() - 2);
       // the total kept beside the log is the sum of its entries' counts
       long counted = 0;
@@ -136,6 +132,21 @@ class RateLimitTest {
       }
       assertThat(redis.send(Request.cmd(Command.GET).arg(total)).await().toLong()).isEqualTo(counted);
       return counted;
+    });
+  }
+
+  /** The key of the total beside the one API-key log under {@code prefix}. */
+  private static String totalKey(Redis redis, String prefix) {
+    var totals = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl2:default:key:*:n")).await();
+    assertThat(totals.size()).isEqualTo(1);
+    return totals.get(0).toString();
+  }
+
+  /** Runs {@code action} with a Redis client of its own, beside the server's. */
+  private static <T> T withRedis(java.util.function.Function<Redis, T> action) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return action.apply(Redis.createClient(vertx, TestInfra.redisUrl()));
     } finally {
       vertx.close().await();
     }
@@ -153,15 +164,7 @@ class RateLimitTest {
       for (int i = 0; i < 3; i++) {
         assertThat(project(api, key).status()).isEqualTo(200);
       }
-      Vertx vertx = Vertx.vertx();
-      try {
-        Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
-        var totals = redis.send(Request.cmd(Command.KEYS).arg(prefix + "rl2:default:key:*:n")).await();
-        assertThat(totals.size()).isEqualTo(1);
-        redis.send(Request.cmd(Command.DEL).arg(totals.get(0).toString())).await();
-      } finally {
-        vertx.close().await();
-      }
+      withRedis(redis -> redis.send(Request.cmd(Command.DEL).arg(totalKey(redis, prefix))).await());
       assertThat(project(api, key).header("X-RateLimit-Remaining")).isEqualTo("1");
       assertThat(project(api, key).status()).isEqualTo(200);
       assertProblem(project(api, key), 429);
@@ -176,12 +179,7 @@ class RateLimitTest {
       ApiClient api = server.client;
       String key = api.newProjectKey();
       assertThat(project(api, key).status()).isEqualTo(200);
-      Vertx vertx = Vertx.vertx();
-      try {
-        Redis.createClient(vertx, TestInfra.redisUrl()).send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await();
-      } finally {
-        vertx.close().await();
-      }
+      withRedis(redis -> redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await());
       assertThat(project(api, key).header("X-RateLimit-Remaining")).isEqualTo("1");
       assertThat(project(api, key).status()).isEqualTo(200);
       assertProblem(project(api, key), 429);

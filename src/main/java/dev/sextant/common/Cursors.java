@@ -20,7 +20,9 @@ public final class Cursors {
   private Cursors() {}
 
   public static String encode(OffsetDateTime time, String id) {
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant());
+    // not ChronoUnit.MICROS.between: it counts in nanoseconds, which overflow after the year 2262
+    Instant instant = time.toInstant();
+    long micros = instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     String json = new JsonObject().put("t", micros).put("i", id).encode();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }

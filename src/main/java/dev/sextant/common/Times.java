@@ -14,6 +14,8 @@ public final class Times {
 
   private static final OffsetDateTime MAX = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
 
+  private static final String MAX_NANOS = Long.toString(Long.MAX_VALUE);
+
   private Times() {}
 
   /** The parsed time in UTC, or null when {@code value} is not a timestamp this API accepts. */
@@ -23,7 +25,9 @@ public final class Times {
     }
     OffsetDateTime time;
     if (isDigits(value)) {
-      if (value.length() > 19) {
+      // beyond a long (OTLP's times are unsigned) lies the year 2262, past what is accepted anyway
+      if (value.length() > MAX_NANOS.length()
+          || (value.length() == MAX_NANOS.length() && value.compareTo(MAX_NANOS) > 0)) {
         return null;
       }
       long nanos = Long.parseLong(value);

@@ -12,13 +12,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.List;
 
-/** Reads request bodies as JSON within the contract's limits (nesting at most 64 levels). */
+/** Reads request bodies as JSON within the contract's limits. */
 public final class JsonBodies {
 
+  /** A JSON value kept for a client (input, output, metadata, attributes) nests at most this deep. */
   public static final int MAX_NESTING = 64;
-
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+  /**
+   * A whole body may nest deeper, so that a value nested too deep is refused as a field of its
+   * item, not with the whole batch; this bound only keeps parsing cheap.
+   */
+  public static final int MAX_BODY_NESTING = 1_000;
+  public static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_NESTING).build())
       .build();
 
   private JsonBodies() {}
@@ -41,7 +46,7 @@ public final class JsonBodies {
     } catch (DecodeException e) {
       if (e.getCause() instanceof StreamConstraintsException) {
         throw Problem.validation(List.of(new Problem.FieldError("body",
-            "JSON nesting is deeper than " + MAX_NESTING + " levels")));
+            "JSON nesting is deeper than " + MAX_BODY_NESTING + " levels")));
       }
       throw Problem.badRequest("The request body is not valid JSON");
     } catch (IOException e) {

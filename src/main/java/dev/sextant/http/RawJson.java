@@ -2,10 +2,20 @@ package dev.sextant.http;
 
 /**
  * A JSON object or array kept as the text the client sent, for a field stored as it is (the
- * {@link Validator} takes it where it takes any JSON). {@code storable} is false when PostgreSQL's
- * jsonb could not hold it: a NUL character anywhere, or a number too large for a double.
+ * {@link Validator} takes it where it takes any JSON). {@code problem} says why PostgreSQL's jsonb
+ * could not hold it (a NUL character anywhere, or a number too large for a double), null when it
+ * can.
  */
-public record RawJson(String text, boolean storable) {
+public record RawJson(String text, String problem) {
+
+  /** The text of an object or array {@code depth} levels deep, whose numbers were finite or not. */
+  public static RawJson of(String text, int depth, boolean finiteNumbers) {
+    String problem = depth > JsonBodies.MAX_NESTING ? Validator.TOO_DEEP
+        : !finiteNumbers ? Validator.NOT_FINITE
+        : escapesNul(text) ? Validator.NUL
+        : null;
+    return new RawJson(text, problem);
+  }
 
   public boolean isObject() {
     return text.charAt(0) == '{';

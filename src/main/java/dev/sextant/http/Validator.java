@@ -5,6 +5,7 @@ import dev.sextant.common.Times;
 import dev.sextant.http.Problem.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ public final class Validator {
   public static final int MAX_NAME = 512;
   /** Free text (comments, status messages) is at most this long. */
   public static final int MAX_TEXT = 16_384;
+
+  static final String NUL = "must not contain NUL characters";
+  static final String UNPAIRED_SURROGATE = "must be valid Unicode: it holds half of a surrogate pair";
+  static final String NOT_FINITE = "must not hold a number beyond the range of a double";
+  static final String TOO_DEEP = "must be nested at most " + JsonBodies.MAX_NESTING + " levels deep";
 
   private final JsonObject input;
   private final String prefix;
@@ -60,8 +66,9 @@ public final class Validator {
       error(field, "must be at most " + maxLength + " characters");
       return null;
     }
-    if (s.indexOf('\0') >= 0) {
-      error(field, "must not contain NUL characters");
+    String problem = textProblem(s);
+    if (problem != null) {
+      error(field, problem);
       return null;
     }
     return s;
@@ -124,7 +131,7 @@ public final class Validator {
   }
 
   /** A finite number at least {@code min}. */
-  public Double optionalDouble(String field, double min) {
+  public Double optionalDouble(String field, double min, double max) {
     Object value = scalar(field);
     if (value == null) {
       return null;
@@ -133,11 +140,16 @@ public final class Validator {
       error(field, "must be a number");
       return null;
     }
-    if (n.doubleValue() < min) {
-      error(field, "must be at least " + min);
+    if (n.doubleValue() < min || n.doubleValue() > max) {
+      error(field, "must be between " + plain(min) + " and " + plain(max));
       return null;
     }
     return n.doubleValue();
+  }
+
+  /** A bound as people write it: 1000000000 rather than 1.0E9. */
+  private static String plain(double bound) {
+    return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
   }
 
   /** RFC 3339 with any offset, or epoch nanoseconds as a string. */
@@ -169,8 +181,13 @@ public final class Validator {
     }
     List<String> result = new ArrayList<>(array.size());
     for (Object item : array) {
-      if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength || s.indexOf('\0') >= 0) {
+      if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
         error(field, "must hold non-blank strings of at most " + maxLength + " characters");
+        return null;
+      }
+      String problem = textProblem(s);
+      if (problem != null) {
+        error(field, problem);
         return null;
       }
       result.add(s);
@@ -267,44 +284,73 @@ public final class Validator {
     return !(n instanceof java.math.BigDecimal) && !(n instanceof java.math.BigInteger);
   }
 
-  /** PostgreSQL's jsonb refuses NUL characters anywhere, so such values are refused up front. */
+  /**
+   * Why PostgreSQL could not store {@code text} as it is, or null when it can. It refuses NUL
+   * characters, and its UTF-8 has no form for half of a surrogate pair: written out, one would
+   * become "?", so the value stored would not be the value sent.
+   */
+  public static String textProblem(String text) {
+    if (text.indexOf('\0') >= 0) {
+      return NUL;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == text.length()
+            || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return UNPAIRED_SURROGATE;
+        }
+        i++;
+      }
+    }
+    return null;
+  }
+
   private boolean storable(String field, Object value) {
-    if (value instanceof RawJson raw ? !raw.storable() : containsNul(value)) {
-      error(field, "must not contain NUL characters");
+    String problem = value instanceof RawJson raw ? raw.problem() : unstorable(value, 0);
+    if (problem != null) {
+      error(field, problem);
       return false;
     }
     return true;
   }
 
   /**
-   * Also true for a non-finite number, which JSON cannot carry. Walks the parsed maps and lists
-   * themselves: going through {@link JsonObject#getValue} would wrap every nested value anew.
+   * Why a parsed JSON value, found {@code depth} levels deep, cannot be stored (see
+   * {@link #textProblem}; also a number beyond a double, which JSON cannot carry, or nesting past
+   * the limit), or null. Walks the parsed maps and lists themselves: going through
+   * {@link JsonObject#getValue} would wrap every nested value anew.
    */
-  private static boolean containsNul(Object value) {
+  private static String unstorable(Object value, int depth) {
     if (value instanceof String s) {
-      return s.indexOf('\0') >= 0;
+      return textProblem(s);
     }
     if (value instanceof JsonObject o) {
-      return containsNul(o.getMap());
+      return unstorable(o.getMap(), depth);
     }
     if (value instanceof JsonArray a) {
-      return containsNul(a.getList());
+      return unstorable(a.getList(), depth);
+    }
+    if ((value instanceof Map || value instanceof List) && depth == JsonBodies.MAX_NESTING) {
+      return TOO_DEEP;
     }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (containsNul(e.getKey()) || containsNul(e.getValue())) {
-          return true;
+        String problem = unstorable(e.getKey(), depth + 1);
+        if (problem != null || (problem = unstorable(e.getValue(), depth + 1)) != null) {
+          return problem;
         }
       }
     } else if (value instanceof List<?> list) {
       for (Object item : list) {
-        if (containsNul(item)) {
-          return true;
+        String problem = unstorable(item, depth + 1);
+        if (problem != null) {
+          return problem;
         }
       }
-    } else if (value instanceof Double d) {
-      return !Double.isFinite(d);
+    } else if (value instanceof Double d && !Double.isFinite(d)) {
+      return NOT_FINITE;
     }
-    return false;
+    return null;
   }
 }

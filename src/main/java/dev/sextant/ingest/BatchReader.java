@@ -1,9 +1,7 @@
 package dev.sextant.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.sextant.http.JsonBodies;
 import dev.sextant.http.RawJson;
 import io.vertx.core.json.Json;
@@ -34,15 +32,12 @@ final class BatchReader {
   private static final Set<String> RAW_FIELDS = Set.of("input", "output", "metadata", "attributes");
   /** A span body has 17 fields: room for them without growing the map. */
   private static final int BODY_CAPACITY = 32;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonBodies.MAX_NESTING).build())
-      .build();
 
   private BatchReader() {}
 
   /** The batch's items, or null when the body is not a well-formed batch envelope. */
   static JsonArray read(byte[] body) {
-    try (JsonParser parser = FACTORY.createParser(body)) {
+    try (JsonParser parser = JsonBodies.FACTORY.createParser(body)) {
       JsonArray batch = null;
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -102,17 +97,18 @@ final class BatchReader {
    */
   private static Object raw(JsonParser parser, byte[] source) throws IOException {
     int start = (int) parser.currentTokenLocation().getByteOffset();
-    boolean storable = true;
+    boolean finite = true;
     int depth = 1;
+    int maxDepth = 1;
     while (depth > 0) {
       JsonToken token = parser.nextToken();
       if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-        depth++;
+        maxDepth = Math.max(maxDepth, ++depth);
       } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
         depth--;
       } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
         // as JsonObject would read it: too large for a double is infinite, which JSON cannot store
-        storable &= Double.isFinite(parser.getDoubleValue());
+        finite &= Double.isFinite(parser.getDoubleValue());
       }
     }
     int end = (int) parser.currentLocation().getByteOffset();
@@ -120,7 +116,7 @@ final class BatchReader {
     if (text.contains("\\ud") || text.contains("\\uD")) {
       return Json.decodeValue(text);
     }
-    return new RawJson(text, storable && !RawJson.escapesNul(text));
+    return RawJson.of(text, maxDepth, finite);
   }
 
   /** Any value, as {@link JsonObject} holds it once parsed: maps, lists, numbers, strings. */

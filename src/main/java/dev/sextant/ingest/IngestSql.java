@@ -119,15 +119,16 @@ final class IngestSql {
    * the planner believes about the project's size. The trace rows are then found through their
    * primary key: the {@code id = ANY($2)} condition is what lets the generic plan of this prepared
    * statement use it (joined only to the CTE, PostgreSQL read every trace of the project to find
-   * the batch's).
+   * the batch's). Token sums stop at the largest bigint rather than fail the batch: counts of up
+   * to 2^53 each can overflow it after 1 024 spans.
    */
   static final String RECOMPUTE_TRACES = """
       WITH a AS MATERIALIZED (
         SELECT ids.id,
                count(s.id)::int AS span_count,
                (count(*) FILTER (WHERE s.status = 'error'))::int AS span_errors,
-               COALESCE(sum(s.input_tokens), 0)::bigint AS input_tokens,
-               COALESCE(sum(s.output_tokens), 0)::bigint AS output_tokens,
+               LEAST(COALESCE(sum(s.input_tokens), 0), 9223372036854775807)::bigint AS input_tokens,
+               LEAST(COALESCE(sum(s.output_tokens), 0), 9223372036854775807)::bigint AS output_tokens,
                COALESCE(sum(s.cost_usd), 0) AS total_cost,
                min(s.start_time) AS span_start,
                max(COALESCE(s.end_time, s.start_time)) AS span_end

@@ -16,6 +16,8 @@ final class ItemParser {
   static final int MAX_TAGS = 50;
   static final int MAX_TAG_LENGTH = 200;
   private static final long MAX_TOKENS = 1L << 53;
+  /** Far above any real call, and low enough that no sum of them ever overflows a double. */
+  private static final double MAX_COST_USD = 1e9;
   private static final Set<String> STATUSES = Set.of("ok", "error");
   private static final Set<String> KINDS =
       Set.of("llm", "tool", "retrieval", "embedding", "chain", "agent", "other");
@@ -59,7 +61,7 @@ final class ItemParser {
         v.optionalString("model", Validator.MAX_NAME),
         v.optionalLong("input_tokens", 0, MAX_TOKENS),
         v.optionalLong("output_tokens", 0, MAX_TOKENS),
-        v.optionalDouble("cost_usd", 0),
+        v.optionalDouble("cost_usd", 0, MAX_COST_USD),
         v.optionalJson("input"),
         v.optionalJson("output"),
         v.optionalObjectJson("attributes"));
@@ -71,7 +73,7 @@ final class ItemParser {
     Double number = null;
     String label = null;
     if (value instanceof Number) {
-      number = v.optionalDouble("value", -Double.MAX_VALUE);
+      number = v.optionalDouble("value", -Double.MAX_VALUE, Double.MAX_VALUE);
     } else if (value instanceof String) {
       label = v.requiredString("value", Validator.MAX_NAME);
     } else {

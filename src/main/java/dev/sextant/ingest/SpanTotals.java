@@ -40,6 +40,7 @@ record SpanTotals(int count, int errors, long inputTokens, long outputTokens, do
         span.startTime(), end);
   }
 
+  /** No overflow: a batch holds at most 1 000 spans of at most 2^53 tokens each. */
   private SpanTotals plus(SpanTotals next) {
     return new SpanTotals(count + next.count, errors + next.errors,
         inputTokens + next.inputTokens, outputTokens + next.outputTokens, cost + next.cost,

@@ -71,24 +71,28 @@ public final class OtlpRoutes {
 
   private static Future<Void> respond(RoutingContext ctx, boolean json, OtlpTraceMapper.Mapped mapped,
       List<ItemResult> results) {
-    long invalid = 0;
-    String firstInvalid = null;
+    Refusals spans = new Refusals();
+    Refusals traces = new Refusals();
     for (ItemResult result : results) {
-      if ("span".equals(result.type()) && result.status() != 201) {
-        invalid++;
-        firstInvalid = firstInvalid == null ? result.error() : firstInvalid;
+      if (result.status() != 201) {
+        ("span".equals(result.type()) ? spans : traces).add(result.error());
       }
     }
-    long rejected = mapped.rejectedSpans() + invalid;
+    long rejected = mapped.rejectedSpans() + spans.count;
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (rejected > 0) {
-      List<String> reasons = new java.util.ArrayList<>();
-      if (mapped.errorMessage() != null) {
-        reasons.add(mapped.errorMessage());
-      }
-      if (invalid > 0) {
-        reasons.add(invalid + " spans rejected by validation, first: " + firstInvalid);
-      }
+    List<String> reasons = new java.util.ArrayList<>();
+    if (mapped.errorMessage() != null) {
+      reasons.add(mapped.errorMessage());
+    }
+    if (spans.count > 0) {
+      reasons.add(spans.count + " spans rejected by validation, first: " + spans.first);
+    }
+    // the spans were taken, but what their root said of the trace was not: OTLP lets a partial
+    // success with no rejected span carry such a warning
+    if (traces.count > 0) {
+      reasons.add(traces.count + " trace fields not taken, first: " + traces.first);
+    }
+    if (!reasons.isEmpty()) {
       response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
           .setRejectedSpans(rejected)
           .setErrorMessage(String.join("; ", reasons)));
@@ -108,6 +112,17 @@ public final class OtlpRoutes {
     return ctx.response().setStatusCode(200)
         .putHeader("Content-Type", json ? JSON : PROTOBUF)
         .end(out);
+  }
+
+  /** How many items of one type were refused, and the first one's error. */
+  private static final class Refusals {
+    long count;
+    String first;
+
+    void add(String error) {
+      count++;
+      first = first == null ? error : first;
+    }
   }
 
   /** A {@code google.rpc.Status} in the request's encoding, as OTLP/HTTP specifies for errors. */

@@ -8,6 +8,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
+import dev.sextant.http.Validator;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -156,12 +157,16 @@ public final class OtlpTraceMapper {
     return KIND_BY_OPERATION.getOrDefault(name, "other");
   }
 
-  /** The text of the first key that has one, removing that key (and only that one). */
+  /**
+   * The text of the first key that has one fit for a field of its own, removing that key (and only
+   * that one). A text too long for the field stays an attribute, where its value is kept, rather
+   * than fail the span or trace it would be a field of.
+   */
   private static String take(Map<String, AnyValue> attributes, String... keys) {
     for (String key : keys) {
       AnyValue value = attributes.get(key);
       String text = value == null ? null : OtlpValues.asText(value);
-      if (text != null) {
+      if (text != null && text.length() <= Validator.MAX_NAME && Validator.textProblem(text) == null) {
         attributes.remove(key);
         return text;
       }

@@ -91,9 +91,13 @@ final class TraceJson {
         .put("total_cost", row.getDouble("total_cost"));
   }
 
+  /**
+   * A duration, or null when there is none: a negative one means an end before the start, which
+   * each write refuses but two writes can still combine into.
+   */
   private static Double milliseconds(Row row, String column) {
     Object value = row.getValue(column);
-    return value == null ? null : ((Number) value).doubleValue();
+    return value == null || ((Number) value).doubleValue() < 0 ? null : ((Number) value).doubleValue();
   }
 
   /** A jsonb column as JSON: JSON null and SQL null both become null. */

@@ -8,10 +8,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** Reads and deletes traces of one project. */
 final class TraceRepository {
+
+  /** Before and after every time the API accepts (years 1970 to 9999): the open ends of a range. */
+  private static final OffsetDateTime BEGINNING = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(10000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
   private final Pool pool;
 
@@ -63,11 +68,19 @@ final class TraceRepository {
     });
   }
 
+  /** Stats over {@code [from, to)}; a null bound leaves that side open. */
   Future<JsonArray> stats(UUID projectId, String groupBy, OffsetDateTime from, OffsetDateTime to) {
-    String sql = groupBy.equals("model")
-        ? TraceSql.MODEL_STATS
-        : TraceSql.TRACE_STATS.formatted(groupBy.equals("none") ? "NULL::text" : groupBy);
-    return pool.preparedQuery(sql).execute(Tuple.of(projectId, from, to)).map(rows -> {
+    Tuple range = Tuple.of(projectId, from == null ? BEGINNING : from, to == null ? FAR_FUTURE : to);
+    Future<RowSet<Row>> result;
+    if (!groupBy.equals("model")) {
+      String key = groupBy.equals("none") ? "NULL::text" : groupBy;
+      result = pool.preparedQuery(TraceSql.TRACE_STATS.formatted(key)).execute(range);
+    } else if (from == null && to == null) {
+      result = pool.preparedQuery(TraceSql.MODEL_STATS_ALL_TIME).execute(Tuple.of(projectId));
+    } else {
+      result = pool.preparedQuery(TraceSql.MODEL_STATS).execute(range);
+    }
+    return result.map(rows -> {
       JsonArray data = new JsonArray();
       rows.forEach(row -> data.add(TraceJson.stats(row)));
       return data;

@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +28,6 @@ import java.util.UUID;
 public final class TraceRoutes {
 
   private static final Set<String> GROUPS = Set.of("none", "name", "model", "user_id", "release");
-  private static final OffsetDateTime BEGINNING = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final String NO_TRACE = "No such trace";
 
   private static final String DETAIL_CACHE = "trace_detail";
@@ -115,9 +113,7 @@ public final class TraceRoutes {
     String key = groupBy + "|" + from + "|" + to;
     return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
             statsStaleness,
-            () -> traces.stats(project, groupBy,
-                    from == null ? BEGINNING : from,
-                    to == null ? OffsetDateTime.now(ZoneOffset.UTC).plusYears(100) : to)
+            () -> traces.stats(project, groupBy, from, to)
                 .map(data -> new JsonObject().put("data", data).encode()))
         .compose(body -> Responses.json(ctx, 200, body));
   }

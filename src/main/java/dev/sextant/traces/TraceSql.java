@@ -52,12 +52,17 @@ final class TraceSql {
   static final String DELETE_SPANS = "DELETE FROM spans WHERE project_id = $1 AND trace_id = $2";
   static final String DELETE_SCORES = "DELETE FROM scores WHERE project_id = $1 AND trace_id = $2";
 
-  /** Stats over traces; {@code %s} is the grouping column, chosen from a fixed set. */
+  /**
+   * Stats over traces; {@code %s} is the grouping column, chosen from a fixed set. Token sums stop
+   * at the largest bigint, as the traces' own do ({@code IngestSql.RECOMPUTE_TRACES}). A negative
+   * latency (an end before the start, from two writes) is none, as in reads.
+   */
   static final String TRACE_STATS = """
       SELECT %s AS key, count(*) AS trace_count, count(*) FILTER (WHERE is_error) AS error_count,
-             percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) AS pct,
-             COALESCE(sum(input_tokens), 0)::bigint AS input_tokens,
-             COALESCE(sum(output_tokens), 0)::bigint AS output_tokens,
+             percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms)
+               FILTER (WHERE latency_ms >= 0) AS pct,
+             LEAST(COALESCE(sum(input_tokens), 0), 9223372036854775807)::bigint AS input_tokens,
+             LEAST(COALESCE(sum(output_tokens), 0), 9223372036854775807)::bigint AS output_tokens,
              COALESCE(sum(total_cost), 0) AS total_cost
         FROM (SELECT name, user_id, release, is_error, input_tokens, output_tokens, total_cost,
                      """ + STATS_LATENCY_MS + """
@@ -66,16 +71,23 @@ final class TraceSql {
                WHERE project_id = $1 AND sort_time >= $2 AND sort_time < $3) t
        GROUP BY 1 ORDER BY trace_count DESC, key NULLS LAST LIMIT 1000""";
 
-  /** Stats grouped by model count spans, not traces. */
-  static final String MODEL_STATS = """
+  /**
+   * Stats grouped by model count spans, not traces; {@code %s} narrows them to a time range, or
+   * not: a span sent without a start time counts only when none is asked for.
+   */
+  private static final String MODEL_STATS_OVER = """
       SELECT model AS key, count(*) AS trace_count,
              count(*) FILTER (WHERE status = 'error') AS error_count,
              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP
-               (ORDER BY date_part('epoch', end_time - start_time) * 1000) AS pct,
-             COALESCE(sum(input_tokens), 0)::bigint AS input_tokens,
-             COALESCE(sum(output_tokens), 0)::bigint AS output_tokens,
+               (ORDER BY date_part('epoch', end_time - start_time) * 1000)
+               FILTER (WHERE end_time >= start_time) AS pct,
+             LEAST(COALESCE(sum(input_tokens), 0), 9223372036854775807)::bigint AS input_tokens,
+             LEAST(COALESCE(sum(output_tokens), 0), 9223372036854775807)::bigint AS output_tokens,
              COALESCE(sum(cost_usd), 0) AS total_cost
         FROM spans
-       WHERE project_id = $1 AND start_time >= $2 AND start_time < $3
+       WHERE project_id = $1%s
        GROUP BY 1 ORDER BY trace_count DESC, key NULLS LAST LIMIT 1000""";
+
+  static final String MODEL_STATS = MODEL_STATS_OVER.formatted(" AND start_time >= $2 AND start_time < $3");
+  static final String MODEL_STATS_ALL_TIME = MODEL_STATS_OVER.formatted("");
 }

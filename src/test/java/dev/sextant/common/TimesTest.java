@@ -73,4 +73,14 @@ class TimesTest {
         .isEqualTo(OffsetDateTime.parse("2025-11-27T04:24:18.044Z"));
     assertThat(Times.parse("12345678901234567890")).isNull();
   }
+
+  @Test
+  @DisplayName("refuses epoch nanoseconds beyond a long, which are also beyond 2262, without failing")
+  void refusesNanosBeyondLong() {
+    assertThat(Times.parse("9223372036854775807"))
+        .isEqualTo(OffsetDateTime.parse("2262-04-11T23:47:16.854775807Z"));
+    assertThat(Times.parse("9223372036854775808")).isNull();
+    assertThat(Times.parse("9999999999999999999")).isNull();
+    assertThat(Times.parse("18446744073709551621")).isNull();
+  }
 }

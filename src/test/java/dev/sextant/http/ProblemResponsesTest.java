@@ -77,9 +77,9 @@ class ProblemResponsesTest {
   }
 
   @Test
-  @DisplayName("answers a body nested deeper than 64 levels with a 400 naming the body")
+  @DisplayName("answers a body nested deeper than 1000 levels with a 400 naming the body")
   void deepNesting() {
-    String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+    String deep = "{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
     Response r = api.post("/api/v1/auth/signup", null, deep);
     assertProblem(r, 400);
     assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("body");

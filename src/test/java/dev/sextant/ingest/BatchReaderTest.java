@@ -32,10 +32,10 @@ class BatchReaderTest {
     JsonObject body = body("{\"id\":\"s1\",\"input\":" + input + ",\"output\":[1, 2],"
         + "\"metadata\":{\"a\":true},\"attributes\":{},\"tags\":[\"x\"],\"input_tokens\":12,"
         + "\"cost_usd\":0.5,\"big\":123456789012,\"name\":null}");
-    assertThat(body.getValue("input")).isEqualTo(new RawJson(input, true));
-    assertThat(body.getValue("output")).isEqualTo(new RawJson("[1, 2]", true));
+    assertThat(body.getValue("input")).isEqualTo(new RawJson(input, null));
+    assertThat(body.getValue("output")).isEqualTo(new RawJson("[1, 2]", null));
     assertThat(((RawJson) body.getValue("metadata")).isObject()).isTrue();
-    assertThat(body.getValue("attributes")).isEqualTo(new RawJson("{}", true));
+    assertThat(body.getValue("attributes")).isEqualTo(new RawJson("{}", null));
     JsonObject general = new JsonObject("{\"id\":\"s1\",\"tags\":[\"x\"],\"input_tokens\":12,"
         + "\"cost_usd\":0.5,\"big\":123456789012,\"name\":null}");
     for (String field : general.fieldNames()) {
@@ -53,14 +53,21 @@ class BatchReaderTest {
   }
 
   @Test
-  @DisplayName("marks a JSON field PostgreSQL could not store: an escaped NUL, a number beyond a double")
+  @DisplayName("marks a JSON field PostgreSQL could not store: an escaped NUL, a number beyond a double, nesting past 64 levels")
   void unstorable() {
-    assertThat(((RawJson) body("{\"input\":{\"k\":\"a\\u0000b\"}}").getValue("input")).storable()).isFalse();
-    assertThat(((RawJson) body("{\"input\":{\"k\\u0000\":1}}").getValue("input")).storable()).isFalse();
-    assertThat(((RawJson) body("{\"input\":[1e400]}").getValue("input")).storable()).isFalse();
+    assertThat(problem("{\"input\":{\"k\":\"a\\u0000b\"}}")).isEqualTo("must not contain NUL characters");
+    assertThat(problem("{\"input\":{\"k\\u0000\":1}}")).isEqualTo("must not contain NUL characters");
+    assertThat(problem("{\"input\":[1e400]}")).isEqualTo("must not hold a number beyond the range of a double");
     // an escaped backslash followed by the letters u0000 is no NUL
-    assertThat(((RawJson) body("{\"input\":[\"\\\\u0000\"]}").getValue("input")).storable()).isTrue();
-    assertThat(((RawJson) body("{\"input\":[\"\\\\\\u0000\"]}").getValue("input")).storable()).isFalse();
+    assertThat(problem("{\"input\":[\"\\\\u0000\"]}")).isNull();
+    assertThat(problem("{\"input\":[\"\\\\\\u0000\"]}")).isEqualTo("must not contain NUL characters");
+    assertThat(problem("{\"input\":" + "[".repeat(64) + "]".repeat(64) + "}")).isNull();
+    assertThat(problem("{\"input\":" + "[".repeat(65) + "]".repeat(65) + "}"))
+        .isEqualTo("must be nested at most 64 levels deep");
+  }
+
+  private static String problem(String json) {
+    return ((RawJson) body(json).getValue("input")).problem();
   }
 
   @Test
@@ -73,7 +80,7 @@ class BatchReaderTest {
   static List<String> otherShapes() {
     return List.of("", "[]", "{\"batch\":{}}", "{\"batch\":[1]}", "{\"batch\":[{}]} x",
         "{\"batch\":[{\"body\":{\"input\":{]}}]}", "{\"batch\":[],\"batch\":[]}", "{\"other\":1}",
-        "{\"batch\":[{\"body\":{\"input\":" + "[".repeat(70) + "]".repeat(70) + "}}]}");
+        "{\"batch\":[{\"body\":{\"input\":" + "[".repeat(1000) + "]".repeat(1000) + "}}]}");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")

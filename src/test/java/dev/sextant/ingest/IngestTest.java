@@ -241,7 +241,8 @@ class IngestTest {
     JsonArray results = results(api.post("/api/v1/ingest", key, body));
     assertThat(results.getJsonObject(0).getInteger("status")).isEqualTo(201);
     assertThat(results.getJsonObject(1).getString("error")).isEqualTo("span.input: must not contain NUL characters");
-    assertThat(results.getJsonObject(2).getString("error")).isEqualTo("span.output: must not contain NUL characters");
+    assertThat(results.getJsonObject(2).getString("error"))
+        .isEqualTo("span.output: must not hold a number beyond the range of a double");
     assertThat(results.getJsonObject(3).getString("error")).isEqualTo("span.attributes: must be an object");
     assertThat(results.getJsonObject(4).getInteger("status")).isEqualTo(201);
     JsonObject trace = read(t);
@@ -251,6 +252,104 @@ class IngestTest {
     assertThat(trace.getString("output")).isEqualTo("plain");
     assertThat(trace.getJsonArray("spans").getJsonObject(0).getJsonObject("attributes").getString("a"))
         .isEqualTo("\\u0000");
+  }
+
+  @Test
+  @DisplayName("shows no latency for an end before the start that two writes combine into, nor counts it in percentiles")
+  void endBeforeStartAcrossWrites() {
+    String own = api.newProjectKey();
+    results(api.post("/api/v1/ingest", own, batch(
+        trace(new JsonObject().put("id", "t").put("start_time", "2026-01-01T00:00:01Z")),
+        span(new JsonObject().put("id", "s").put("trace_id", "t").put("model", "m")
+            .put("start_time", "2026-01-01T00:00:01Z")))));
+    results(api.post("/api/v1/ingest", own, batch(
+        trace(new JsonObject().put("id", "t").put("end_time", "2026-01-01T00:00:00Z")),
+        span(new JsonObject().put("id", "s").put("trace_id", "t").put("end_time", "2026-01-01T00:00:00Z")))));
+
+    JsonObject trace = api.get("/api/v1/traces/t", own).json();
+    assertThat(trace.getValue("latency_ms")).isNull();
+    assertThat(trace.getJsonArray("spans").getJsonObject(0).getValue("latency_ms")).isNull();
+    assertThat(api.get("/api/v1/traces?limit=1", own).data().getJsonObject(0).getValue("latency_ms")).isNull();
+    for (String groupBy : new String[] {"none", "model"}) {
+      JsonObject stats = api.get("/api/v1/traces/stats?group_by=" + groupBy, own).data().getJsonObject(0);
+      assertThat(stats.getLong("trace_count")).isEqualTo(1);
+      assertThat(stats.getJsonObject("latency_ms").getValue("p50")).as(groupBy).isNull();
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a JSON field nested deeper than 64 levels as that item's error, keeping the others")
+  void deepFields() {
+    String t = uid();
+    String deep = "{\"a\":".repeat(65) + "1" + "}".repeat(65);
+    String deepest = "[".repeat(64) + "1" + "]".repeat(64);
+    String escaped = "{\"a\":".repeat(64) + "\"\\ud83d\\ude00\"" + "}".repeat(64);
+    String body = "{\"batch\":["
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"input\":" + deep + "}},"
+        + "{\"type\":\"span\",\"body\":{\"id\":\"s1\",\"trace_id\":\"" + t + "\",\"attributes\":{\"x\":" + deep + "}}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"metadata\":{\"e\":" + escaped + "}}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"output\":" + deepest + "}}]}";
+    JsonArray results = results(api.post("/api/v1/ingest", key, body));
+    assertThat(results.getJsonObject(0).getString("error"))
+        .isEqualTo("trace.input: must be nested at most 64 levels deep");
+    assertThat(results.getJsonObject(1).getString("error"))
+        .isEqualTo("span.attributes: must be nested at most 64 levels deep");
+    assertThat(results.getJsonObject(2).getString("error"))
+        .isEqualTo("trace.metadata: must be nested at most 64 levels deep");
+    assertThat(results.getJsonObject(3).getInteger("status")).isEqualTo(201);
+    assertThat(read(t).getValue("output")).isInstanceOf(JsonArray.class);
+  }
+
+  @Test
+  @DisplayName("refuses half of a surrogate pair in any string, which PostgreSQL would store as \"?\"")
+  void unpairedSurrogates() {
+    String t = uid();
+    String body = "{\"batch\":["
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"name\":\"a\\ud800b\"}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"tags\":[\"\\udc00\"]}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"input\":{\"q\":\"\\ud800\"}}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"metadata\":{\"\\ude00\":1}}},"
+        + "{\"type\":\"trace\",\"body\":{\"id\":\"" + t + "\",\"name\":\"a \\ud83d\\ude00\"}}]}";
+    JsonArray results = results(api.post("/api/v1/ingest", key, body));
+    String[] fields = {"trace.name", "trace.tags", "trace.input", "trace.metadata"};
+    for (int i = 0; i < fields.length; i++) {
+      assertThat(results.getJsonObject(i).getString("error")).as("item " + i)
+          .isEqualTo(fields[i] + ": must be valid Unicode: it holds half of a surrogate pair");
+    }
+    assertThat(results.getJsonObject(4).getInteger("status")).isEqualTo(201);
+    JsonObject trace = read(t);
+    assertThat(trace.getString("name")).isEqualTo("a \ud83d\ude00");
+    assertThat(trace.getValue("input")).isNull();
+    assertThat(trace.getJsonArray("tags")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("stops token sums at the largest bigint rather than fail, and bounds costs so that sums stay finite")
+  void hugeTotals() {
+    String t = uid();
+    long maxTokens = 1L << 53;
+    for (int batch = 0; batch < 2; batch++) {
+      JsonObject[] spans = new JsonObject[batch == 0 ? 1000 : 100]; // 1 100 × 2^53 > 2^63
+      for (int i = 0; i < spans.length; i++) {
+        spans[i] = span(new JsonObject().put("id", "s" + batch + "-" + i).put("trace_id", t)
+            .put("model", "huge").put("input_tokens", maxTokens).put("cost_usd", 1e9));
+      }
+      JsonArray results = results(api.post("/api/v1/ingest", key, batch(spans)));
+      assertThat(results.stream().map(r -> ((JsonObject) r).getInteger("status"))).containsOnly(201);
+    }
+    JsonObject trace = read(t);
+    assertThat(trace.getLong("input_tokens")).isEqualTo(Long.MAX_VALUE);
+    assertThat(trace.getDouble("total_cost")).isEqualTo(1.1e12);
+    for (String groupBy : new String[] {"none", "model"}) {
+      Response stats = api.get("/api/v1/traces/stats?group_by=" + groupBy, key);
+      assertThat(stats.status()).as(stats.body()).isEqualTo(200);
+      assertThat(stats.data().stream().mapToLong(g -> ((JsonObject) g).getLong("input_tokens")).max())
+          .hasValue(Long.MAX_VALUE);
+    }
+    JsonArray refused = results(api.post("/api/v1/ingest", key, batch(
+        span(new JsonObject().put("trace_id", t).put("cost_usd", 1e308)))));
+    assertThat(refused.getJsonObject(0).getString("error"))
+        .isEqualTo("span.cost_usd: must be between 0 and 1000000000");
   }
 
   @Test

@@ -205,6 +205,34 @@ class OtlpExportTest {
   }
 
   @Test
+  @DisplayName("keeps a user.id too long for the trace's field as an attribute; refuses per span a time past 2262 or half a surrogate pair")
+  void unfitValues() {
+    String traceId = "1af7651916cd43dd8448eb211c80319c";
+    String longUser = "u".repeat(600);
+    String body = """
+        {"resourceSpans":[{"scopeSpans":[{"spans":[
+          {"traceId":"%1$s","spanId":"c7ad6b7169203331","name":"root",
+           "startTimeUnixNano":"1732645118000000000","endTimeUnixNano":"1732645119000000000",
+           "attributes":[{"key":"user.id","value":{"stringValue":"%2$s"}}]},
+          {"traceId":"%1$s","spanId":"c7ad6b7169203332","parentSpanId":"c7ad6b7169203331",
+           "name":"late","startTimeUnixNano":"9223372036854775813"},
+          {"traceId":"%1$s","spanId":"c7ad6b7169203333","parentSpanId":"c7ad6b7169203331",
+           "name":"broken","attributes":[{"key":"k","value":{"stringValue":"a\\ud800"}}]}]}]}]}
+        """.formatted(traceId, longUser);
+    Response r = api.send(api.request("/v1/traces").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().getJsonObject("partialSuccess").getString("rejectedSpans")).isEqualTo("2");
+    JsonObject trace = api.get("/api/v1/traces/" + traceId, key).json();
+    assertThat(trace.getString("name")).isEqualTo("root");
+    assertThat(trace.getString("user_id")).isNull();
+    assertThat(trace.getJsonArray("spans")).hasSize(1);
+    assertThat(trace.getJsonArray("spans").getJsonObject(0).getJsonObject("attributes").getString("user.id"))
+        .isEqualTo(longUser);
+  }
+
+  @Test
   @DisplayName("takes an export larger than one ingest batch (2 500 spans, decoded off the event loop)")
   void largeExport() {
     byte[] traceId = new byte[16];

@@ -56,7 +56,8 @@ class TracePlanTest {
             new Object[] {PROJECT, BEGINNING, END}),
         Arguments.of("stats by release", TraceSql.TRACE_STATS.formatted("release"),
             new Object[] {PROJECT, BEGINNING, END}),
-        Arguments.of("stats by model, all time", TraceSql.MODEL_STATS, new Object[] {PROJECT, BEGINNING, END}),
+        Arguments.of("stats by model, all time", TraceSql.MODEL_STATS_ALL_TIME, new Object[] {PROJECT}),
+        Arguments.of("stats by model, from the beginning", TraceSql.MODEL_STATS, new Object[] {PROJECT, BEGINNING, END}),
         Arguments.of("stats by model, two days", TraceSql.MODEL_STATS, new Object[] {PROJECT, FROM, TO}));
   }
 

@@ -173,6 +173,23 @@ class TraceQueryTest {
   }
 
   @Test
+  @DisplayName("count a span sent without a start time in stats by model over all time, not in a range")
+  void statsOfSpansWithoutTime() {
+    String own = api.newProjectKey();
+    api.post("/api/v1/ingest", own, batch(
+        span(new JsonObject().put("id", "timeless").put("trace_id", "t").put("model", "m")),
+        span(new JsonObject().put("id", "timed").put("trace_id", "t").put("model", "m")
+            .put("start_time", "2026-11-20T10:00:00Z").put("end_time", "2026-11-20T10:00:01Z"))));
+
+    JsonArray allTime = api.get("/api/v1/traces/stats?group_by=model", own).data();
+    JsonArray ranged = api.get("/api/v1/traces/stats?group_by=model&from=2026-01-01T00:00:00Z", own).data();
+
+    assertThat(allTime.getJsonObject(0).getLong("trace_count")).isEqualTo(2);
+    assertThat(allTime.getJsonObject(0).getJsonObject("latency_ms").getDouble("p50")).isEqualTo(1000.0);
+    assertThat(ranged.getJsonObject(0).getLong("trace_count")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("delete a trace with its spans and scores")
   void delete() {
     api.post("/api/v1/ingest", key, batch(

@@ -12,7 +12,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class Times {
 
-  private static final OffsetDateTime MAX = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
+  private static final OffsetDateTime MAX = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999, ZoneOffset.UTC);
 
   private static final String MAX_NANOS = Long.toString(Long.MAX_VALUE);
 
@@ -51,7 +51,8 @@ public final class Times {
    * The form nearly every client sends, {@code 2026-01-02T03:04:05[.fraction](Z|±hh:mm)}, read
    * by hand: ingest parses two timestamps per span, and {@link OffsetDateTime#parse} was a third of
    * the cost of validating one. Null for anything else, which {@link OffsetDateTime#parse} then
-   * reads (or refuses) as before; the result is the same as its.
+   * reads (or refuses) as before; the result is the same as its, except that a fraction may have
+   * more than nine digits (RFC 3339 allows any number): those past nanoseconds are dropped.
    */
   private static OffsetDateTime parseCommonForm(String v) {
     int n = v.length();
@@ -75,8 +76,11 @@ public final class Times {
       while (i < n && i - start < 9 && isDigit(v.charAt(i))) {
         nanos = nanos * 10 + (v.charAt(i++) - '0');
       }
-      if (i == start || (i < n && isDigit(v.charAt(i)))) {
+      if (i == start) {
         return null;
+      }
+      while (i < n && isDigit(v.charAt(i))) {
+        i++; // RFC 3339 sets no bound on the fraction's digits: past nanoseconds they are dropped
       }
       for (int d = i - start; d < 9; d++) {
         nanos *= 10;

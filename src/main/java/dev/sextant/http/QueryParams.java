@@ -62,8 +62,11 @@ public final class QueryParams {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
-    if (raw.length() > maxLength || raw.indexOf('\0') >= 0) {
+    if (Validator.longerThan(raw, maxLength)) {
       throw invalid(name, "must be at most " + maxLength + " characters");
+    }
+    if (raw.indexOf('\0') >= 0) {
+      throw invalid(name, Validator.NUL);
     }
     return raw;
   }
@@ -74,8 +77,11 @@ public final class QueryParams {
       throw invalid(name, "may be given at most " + maxCount + " times");
     }
     for (String value : values) {
-      if (value.isEmpty() || value.length() > maxLength || value.indexOf('\0') >= 0) {
+      if (value.isEmpty() || Validator.longerThan(value, maxLength)) {
         throw invalid(name, "must be 1 to " + maxLength + " characters");
+      }
+      if (value.indexOf('\0') >= 0) {
+        throw invalid(name, Validator.NUL);
       }
     }
     return values;

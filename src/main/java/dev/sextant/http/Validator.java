@@ -62,7 +62,7 @@ public final class Validator {
       error(field, "must be a string");
       return null;
     }
-    if (s.length() > maxLength) {
+    if (longerThan(s, maxLength)) {
       error(field, "must be at most " + maxLength + " characters");
       return null;
     }
@@ -181,7 +181,7 @@ public final class Validator {
     }
     List<String> result = new ArrayList<>(array.size());
     for (Object item : array) {
-      if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
+      if (!(item instanceof String s) || s.isBlank() || longerThan(s, maxLength)) {
         error(field, "must hold non-blank strings of at most " + maxLength + " characters");
         return null;
       }
@@ -282,6 +282,14 @@ public final class Validator {
       return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15;
     }
     return !(n instanceof java.math.BigDecimal) && !(n instanceof java.math.BigInteger);
+  }
+
+  /**
+   * Whether {@code text} has more than {@code max} characters, counted as people count them: an
+   * emoji is one, though Java holds it as two chars.
+   */
+  public static boolean longerThan(String text, int max) {
+    return text.length() > max && text.codePointCount(0, text.length()) > max;
   }
 
   /**

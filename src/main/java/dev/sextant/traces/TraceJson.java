@@ -73,6 +73,14 @@ final class TraceJson {
         .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")));
   }
 
+  /** The one group of {@code group_by=none} over no trace at all. */
+  static JsonObject noStats() {
+    return new JsonObject().put("key", null).put("trace_count", 0L).put("error_count", 0L)
+        .put("error_rate", 0.0)
+        .put("latency_ms", new JsonObject().put("p50", null).put("p95", null).put("p99", null))
+        .put("input_tokens", 0L).put("output_tokens", 0L).put("total_cost", 0.0);
+  }
+
   static JsonObject stats(Row row) {
     long count = row.getLong("trace_count");
     long errors = row.getLong("error_count");

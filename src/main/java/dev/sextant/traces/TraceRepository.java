@@ -83,6 +83,9 @@ final class TraceRepository {
     return result.map(rows -> {
       JsonArray data = new JsonArray();
       rows.forEach(row -> data.add(TraceJson.stats(row)));
+      if (data.isEmpty() && groupBy.equals("none")) {
+        data.add(TraceJson.noStats()); // ungrouped, nothing is still one group: zero traces
+      }
       return data;
     });
   }

@@ -324,6 +324,19 @@ class IngestTest {
   }
 
   @Test
+  @DisplayName("counts the characters of a limit as people do: an emoji is one")
+  void charactersNotChars() {
+    String emoji = "\ud83d\ude00";
+    JsonArray results = results(api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("name", emoji.repeat(512)).put("tags", new JsonArray().add(emoji.repeat(200)))),
+        trace(new JsonObject().put("name", emoji.repeat(513))))));
+    assertThat(results.getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(results.getJsonObject(1).getString("error")).isEqualTo("trace.name: must be at most 512 characters");
+    String id = results.getJsonObject(0).getString("id");
+    assertThat(read(id).getString("name")).isEqualTo(emoji.repeat(512));
+  }
+
+  @Test
   @DisplayName("stops token sums at the largest bigint rather than fail, and bounds costs so that sums stay finite")
   void hugeTotals() {
     String t = uid();

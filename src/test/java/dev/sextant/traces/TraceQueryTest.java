@@ -109,6 +109,31 @@ class TraceQueryTest {
     assertProblem(api.get("/api/v1/traces?limit=ten", key), 400);
     assertProblem(api.get("/api/v1/traces?from=yesterday", key), 400);
     assertProblem(api.get("/api/v1/traces?status=broken", key), 400);
+    assertProblem(api.get("/api/v1/traces?to=9999999999999999999", key), 400);
+    assertProblem(api.get("/api/v1/traces/stats?from=9223372036854775808", key), 400);
+    Response nul = api.get("/api/v1/traces?name=%00", key);
+    assertProblem(nul, 400);
+    assertThat(nul.json().getJsonArray("errors").getJsonObject(0).getString("message"))
+        .isEqualTo("must not contain NUL characters");
+  }
+
+  @Test
+  @DisplayName("page through traces dated as late as the year 9999")
+  void farFuture() {
+    String own = api.newProjectKey();
+    api.post("/api/v1/ingest", own, batch(
+        trace(new JsonObject().put("id", "near").put("start_time", "2026-01-01T00:00:00Z")),
+        trace(new JsonObject().put("id", "far").put("start_time", "2300-01-01T00:00:00Z")),
+        trace(new JsonObject().put("id", "last").put("start_time", "9999-12-31T23:59:59.999Z"))));
+    List<String> walked = new java.util.ArrayList<>();
+    String cursor = "";
+    do {
+      Response page = api.get("/api/v1/traces?limit=1&cursor=" + cursor, own);
+      assertThat(page.status()).as(page.body()).isEqualTo(200);
+      page.data().forEach(o -> walked.add(((JsonObject) o).getString("id")));
+      cursor = page.json().getString("next_cursor");
+    } while (cursor != null);
+    assertThat(walked).containsExactly("last", "far", "near");
   }
 
   @Test
@@ -132,7 +157,11 @@ class TraceQueryTest {
     assertThat(api.get("/api/v1/traces", otherKey).data()).isEmpty();
     assertProblem(api.get("/api/v1/traces/t1", otherKey), 404);
     assertProblem(api.delete("/api/v1/traces/t1", otherKey), 404);
-    assertThat(api.get("/api/v1/traces/stats", otherKey).data()).isEmpty();
+    JsonArray otherStats = api.get("/api/v1/traces/stats", otherKey).data();
+    assertThat(otherStats).hasSize(1);
+    assertThat(otherStats.getJsonObject(0).getLong("trace_count")).isZero();
+    assertThat(otherStats.getJsonObject(0).getJsonObject("latency_ms").getValue("p50")).isNull();
+    assertThat(api.get("/api/v1/traces/stats?group_by=model", otherKey).data()).isEmpty();
     assertThat(api.get("/api/v1/traces/t1", key).status()).isEqualTo(200);
     // the same client id in another project is another trace
     api.post("/api/v1/ingest", otherKey, batch(trace(new JsonObject().put("id", "t1").put("name", "theirs"))));

@@ -64,9 +64,8 @@ public final class ApiRouter {
       CeilingRoute.mount(router, services.resilientRedis());
     }
 
-    ProblemHandler problems = new ProblemHandler();
     for (int status = 400; status < 600; status++) {
-      router.errorHandler(status, problems);
+      router.errorHandler(status, ProblemHandler.forStatus(status));
     }
     return router;
   }

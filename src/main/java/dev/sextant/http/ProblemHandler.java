@@ -16,13 +16,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure — a {@link Problem}, a router status such as 404 or 405, a body-limit 413, or
  * an unexpected exception — into {@code application/problem+json}. Unexpected failures are logged
- * with the request id and answered without any internals.
+ * with the request id and answered without any internals. One instance serves one status: see
+ * {@link #forStatus}.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
   private static final String QUERY_CANCELED = "57014";
+
+  private final int routedStatus;
+
+  private ProblemHandler(int routedStatus) {
+    this.routedStatus = routedStatus;
+  }
+
+  /**
+   * The error handler to register for {@code status}. The router does not always record the
+   * status it calls an error handler for: a path whose percent-encoding does not decode makes
+   * route matching throw, and the router then calls the 400 handler with neither a failure nor a
+   * status code in the context. The handler has to know which one it was registered for.
+   */
+  public static ProblemHandler forStatus(int status) {
+    return new ProblemHandler(status);
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -69,7 +86,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
           "The server is at capacity; retry shortly", java.util.List.of(),
           java.util.Map.of("Retry-After", "1"));
     }
-    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    int status = failure instanceof HttpException http ? http.getStatusCode()
+        : ctx.statusCode() != -1 ? ctx.statusCode() : routedStatus;
     if (status >= 400 && status < 500) {
       return Problem.of(status, detailFor(status, null));
     }
@@ -107,6 +125,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return payload;
     }
     return switch (status) {
+      case 400 -> "The request is malformed";
       case 404 -> "No such resource";
       case 405 -> "This method is not allowed on this resource";
       case 413 -> "The request body is too large";

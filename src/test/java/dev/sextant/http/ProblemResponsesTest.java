@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.RawHttp;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -19,11 +20,13 @@ class ProblemResponsesTest {
 
   private static TestServer server;
   private static ApiClient api;
+  private static RawHttp raw;
 
   @BeforeAll
   static void start() {
     server = TestServer.start(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", "4096"));
     api = server.client;
+    raw = new RawHttp(server.port());
   }
 
   @AfterAll
@@ -113,5 +116,20 @@ class ProblemResponsesTest {
         .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
+  @Test
+  @DisplayName("answers a path with bad percent-encoding with a 400 problem, with or without credentials")
+  void badPercentEncoding() {
+    for (String line : new String[] {
+        "GET /api/v1/nope%zz HTTP/1.1", "GET /api/v1/traces/t1% HTTP/1.1",
+        "GET /api/v1/traces/% HTTP/1.1", "GET /v1/traces%zz HTTP/1.1"}) {
+      Response r = raw.send(line + "\nHost: localhost\nAuthorization: Bearer sxk_whatever");
+      assertProblem(r, 400);
+      assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+    }
+    byte[] batch = "{\"batch\":[]}".getBytes();
+    assertProblem(raw.send("POST /api/v1/ingest% HTTP/1.1\nHost: localhost\n"
+        + "Content-Type: application/json\nContent-Length: " + batch.length, batch), 400);
   }
 }

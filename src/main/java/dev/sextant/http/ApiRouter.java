@@ -42,11 +42,14 @@ public final class ApiRouter {
 
     // cross-cutting handlers sit on path-less routes: a path here would show in every route label
     router.route().handler(ContentTypeHandler.json("/api/"));
-    router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
+    BodyLimitHandler bodies = new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes());
+    router.route().handler(bodies);
     if (services.config().rateLimit().enabled()) {
       router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry(),
           limiterAddress));
     }
+    // after the limiter: a throttled client gets no decompression work out of the server
+    router.route().handler(new RequestDecodingHandler(bodies::limitFor));
 
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), services.credentials());
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth(),

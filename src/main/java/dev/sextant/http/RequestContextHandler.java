@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * First handler of every request: gives it an {@code X-Request-ID} (the caller's, when well formed)
- * and stamps {@code X-Process-Time} in milliseconds just before the headers leave.
+ * and stamps {@code X-Process-Time} in milliseconds just before the headers leave. It also declares
+ * {@code Vary: Accept-Encoding} on every answer, since the server compresses any answer that turns
+ * out large enough.
  */
 public final class RequestContextHandler implements Handler<RoutingContext> {
 
@@ -25,6 +27,10 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
     ctx.put(REQUEST_ID, id);
     HttpServerResponse response = ctx.response();
     response.putHeader("X-Request-ID", id);
+    // The server's compression (Netty's) adds no Vary, and decides only once the body is written;
+    // a cache must not hand a gzipped answer to a client that did not ask for one. Declared on
+    // small answers too: whether an answer of a resource is compressed depends on its size.
+    response.putHeader("Vary", "Accept-Encoding");
     response.headersEndHandler(v -> response.putHeader("X-Process-Time",
         millis(System.nanoTime() - started)));
     ctx.next();

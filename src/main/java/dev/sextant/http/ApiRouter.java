@@ -16,6 +16,7 @@ import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -30,6 +31,11 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Services services, String limiterAddress) {
     HttpConfig http = services.config().http();
     Router router = Router.router(vertx);
+    // HEAD is GET without the body (RFC 9110): routes are declared for GET alone, and a request
+    // that came in as HEAD gets no body from the connection whatever its handler writes. Rerouted
+    // before any other handler has run, so none of them runs twice.
+    router.route().method(HttpMethod.HEAD)
+        .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     router.route().handler(new RequestContextHandler());
     if (http.accessLog()) {
       router.route().handler(new AccessLogHandler());

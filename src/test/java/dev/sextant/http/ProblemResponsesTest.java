@@ -132,4 +132,23 @@ class ProblemResponsesTest {
     assertProblem(raw.send("POST /api/v1/ingest% HTTP/1.1\nHost: localhost\n"
         + "Content-Type: application/json\nContent-Length: " + batch.length, batch), 400);
   }
+
+  @Test
+  @DisplayName("to HEAD is the GET answer without its body, and HEAD is refused where GET is")
+  void headAsGet() {
+    String key = api.newProjectKey();
+    for (String path : new String[] {"/health/live", "/api/v1/traces?limit=5", "/api/v1/no-such-thing"}) {
+      Response get = api.get(path, key);
+      Response head = api.send(api.request(path).header("Authorization", "Bearer " + key)
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.status()).as(path).isEqualTo(get.status());
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+      assertThat(head.header("X-Request-ID")).isNotBlank();
+      assertThat(head.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+      assertThat(head.bytes()).as(path).isEmpty();
+    }
+    Response post = api.send(api.request("/api/v1/ingest").header("Authorization", "Bearer " + key)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(post.status()).isEqualTo(405);
+  }
 }

@@ -42,7 +42,8 @@ public final class ApiVerticle extends VerticleBase {
         services.config().rateLimit(), services.localLimits());
     return limiter.serve().compose(limiterAddress -> {
       server = vertx.createHttpServer(options)
-          .requestHandler(ApiRouter.create(vertx, services, limiterAddress));
+          .requestHandler(ApiRouter.create(vertx, services, limiterAddress))
+          .invalidRequestHandler(new InvalidRequestHandler());
       return server.listen(port, http.host());
     });
   }

@@ -2,6 +2,7 @@ package dev.sextant.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -24,6 +25,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
   private static final String QUERY_CANCELED = "57014";
+  static final String PROBLEM_JSON = "application/problem+json";
 
   private final int routedStatus;
 
@@ -53,20 +55,25 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return;
     }
     Problem problem = toProblem(ctx);
+    problem.headers().forEach(response::putHeader);
+    response.setStatusCode(problem.status())
+        .putHeader("Content-Type", PROBLEM_JSON)
+        .end(render(problem, RequestContextHandler.requestId(ctx)));
+  }
+
+  /** The problem+json body of {@code problem}, answered to the request {@code requestId}. */
+  static Buffer render(Problem problem, String requestId) {
     JsonArray errors = new JsonArray();
     problem.errors().forEach(e ->
         errors.add(new JsonObject().put("field", e.field()).put("message", e.message())));
-    JsonObject body = new JsonObject()
+    return new JsonObject()
         .put("type", problem.type())
         .put("title", title(problem.status()))
         .put("status", problem.status())
         .put("detail", problem.detail())
-        .put("request_id", RequestContextHandler.requestId(ctx))
-        .put("errors", errors);
-    problem.headers().forEach(response::putHeader);
-    response.setStatusCode(problem.status())
-        .putHeader("Content-Type", "application/problem+json")
-        .end(body.toBuffer());
+        .put("request_id", requestId)
+        .put("errors", errors)
+        .toBuffer();
   }
 
   private Problem toProblem(RoutingContext ctx) {

@@ -20,10 +20,7 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
-    String incoming = ctx.request().getHeader("X-Request-ID");
-    String id = incoming != null && VALID_ID.matcher(incoming).matches()
-        ? incoming
-        : UUID.randomUUID().toString();
+    String id = requestIdFor(ctx.request().getHeader("X-Request-ID"));
     ctx.put(REQUEST_ID, id);
     HttpServerResponse response = ctx.response();
     response.putHeader("X-Request-ID", id);
@@ -34,6 +31,13 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
     response.headersEndHandler(v -> response.putHeader("X-Process-Time",
         millis(System.nanoTime() - started)));
     ctx.next();
+  }
+
+  /** The caller's {@code X-Request-ID} when it is well formed, else a new one. */
+  static String requestIdFor(String incoming) {
+    return incoming != null && VALID_ID.matcher(incoming).matches()
+        ? incoming
+        : UUID.randomUUID().toString();
   }
 
   /** Nanoseconds as milliseconds with two decimals, rounded half up ({@code 1234567 → "1.23"}). */

@@ -151,4 +151,19 @@ class ProblemResponsesTest {
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     assertThat(post.status()).isEqualTo(405);
   }
+
+  @Test
+  @DisplayName("to a request the HTTP codec refuses is a problem with the usual headers: 414, 431, 400")
+  void codecRejections() {
+    Map<String, Integer> cases = Map.of(
+        "GET /api/v1/traces?name=" + "n".repeat(10_000) + " HTTP/1.1\nHost: localhost", 414,
+        "GET /health/live HTTP/1.1\nHost: localhost\nX-Big: " + "b".repeat(10_000), 431,
+        "POST /api/v1/auth/login HTTP/1.1\nHost: localhost\nContent-Length: 2\nContent-Length: 3", 400,
+        "THIS IS NOT HTTP", 400);
+    cases.forEach((head, status) -> {
+      Response r = raw.send(head);
+      assertProblem(r, status);
+      assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+    });
+  }
 }

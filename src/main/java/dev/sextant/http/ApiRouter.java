@@ -16,6 +16,7 @@ import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -30,6 +31,11 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Services services, String limiterAddress) {
     HttpConfig http = services.config().http();
     Router router = Router.router(vertx);
+    // HEAD is GET without the body (RFC 9110): routes are declared for GET alone, and a request
+    // that came in as HEAD gets no body from the connection whatever its handler writes. Rerouted
+    // before any other handler has run, so none of them runs twice.
+    router.route().method(HttpMethod.HEAD)
+        .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     router.route().handler(new RequestContextHandler());
     if (http.accessLog()) {
       router.route().handler(new AccessLogHandler());
@@ -42,11 +48,14 @@ public final class ApiRouter {
 
     // cross-cutting handlers sit on path-less routes: a path here would show in every route label
     router.route().handler(ContentTypeHandler.json("/api/"));
-    router.route().handler(new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes()));
+    BodyLimitHandler bodies = new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes());
+    router.route().handler(bodies);
     if (services.config().rateLimit().enabled()) {
       router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry(),
           limiterAddress));
     }
+    // after the limiter: a throttled client gets no decompression work out of the server
+    router.route().handler(new RequestDecodingHandler(bodies::limitFor));
 
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), services.credentials());
     Authenticator auth = AuthRoutes.mount(router, vertx, services.pool(), services.config().auth(),
@@ -64,9 +73,8 @@ public final class ApiRouter {
       CeilingRoute.mount(router, services.resilientRedis());
     }
 
-    ProblemHandler problems = new ProblemHandler();
     for (int status = 400; status < 600; status++) {
-      router.errorHandler(status, problems);
+      router.errorHandler(status, ProblemHandler.forStatus(status));
     }
     return router;
   }

@@ -27,9 +27,11 @@ public final class ApiVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
         .setCompressionContentSizeThreshold(http.compressionThresholdBytes())
-        .setDecompressionSupported(true)
-        // HTTP/1.1 only: an h2c upgrade request skips body decompression, and HAProxy and the
-        // OpenTelemetry exporters speak HTTP/1.1 anyway
+        // request bodies are decompressed by RequestDecodingHandler, which can answer a body that
+        // does not decode; the server's decoder closes the connection on it instead
+        .setDecompressionSupported(false)
+        // HTTP/1.1 only: HAProxy and the OpenTelemetry exporters speak HTTP/1.1, so an h2c
+        // upgrade would only be one more request path to keep right
         .setHttp2ClearTextEnabled(false)
         // no WebSocket endpoints: without their compression the server leaves out a handler that
         // otherwise looks at every response written
@@ -40,7 +42,8 @@ public final class ApiVerticle extends VerticleBase {
         services.config().rateLimit(), services.localLimits());
     return limiter.serve().compose(limiterAddress -> {
       server = vertx.createHttpServer(options)
-          .requestHandler(ApiRouter.create(vertx, services, limiterAddress));
+          .requestHandler(ApiRouter.create(vertx, services, limiterAddress))
+          .invalidRequestHandler(new InvalidRequestHandler());
       return server.listen(port, http.host());
     });
   }

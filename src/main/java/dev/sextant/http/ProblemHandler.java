@@ -2,6 +2,7 @@ package dev.sextant.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -16,13 +17,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure — a {@link Problem}, a router status such as 404 or 405, a body-limit 413, or
  * an unexpected exception — into {@code application/problem+json}. Unexpected failures are logged
- * with the request id and answered without any internals.
+ * with the request id and answered without any internals. One instance serves one status: see
+ * {@link #forStatus}.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
   private static final String QUERY_CANCELED = "57014";
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  private final int routedStatus;
+
+  private ProblemHandler(int routedStatus) {
+    this.routedStatus = routedStatus;
+  }
+
+  /**
+   * The error handler to register for {@code status}. The router does not always record the
+   * status it calls an error handler for: a path whose percent-encoding does not decode makes
+   * route matching throw, and the router then calls the 400 handler with neither a failure nor a
+   * status code in the context. The handler has to know which one it was registered for.
+   */
+  public static ProblemHandler forStatus(int status) {
+    return new ProblemHandler(status);
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -36,20 +55,25 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return;
     }
     Problem problem = toProblem(ctx);
+    problem.headers().forEach(response::putHeader);
+    response.setStatusCode(problem.status())
+        .putHeader("Content-Type", PROBLEM_JSON)
+        .end(render(problem, RequestContextHandler.requestId(ctx)));
+  }
+
+  /** The problem+json body of {@code problem}, answered to the request {@code requestId}. */
+  static Buffer render(Problem problem, String requestId) {
     JsonArray errors = new JsonArray();
     problem.errors().forEach(e ->
         errors.add(new JsonObject().put("field", e.field()).put("message", e.message())));
-    JsonObject body = new JsonObject()
+    return new JsonObject()
         .put("type", problem.type())
         .put("title", title(problem.status()))
         .put("status", problem.status())
         .put("detail", problem.detail())
-        .put("request_id", RequestContextHandler.requestId(ctx))
-        .put("errors", errors);
-    problem.headers().forEach(response::putHeader);
-    response.setStatusCode(problem.status())
-        .putHeader("Content-Type", "application/problem+json")
-        .end(body.toBuffer());
+        .put("request_id", requestId)
+        .put("errors", errors)
+        .toBuffer();
   }
 
   private Problem toProblem(RoutingContext ctx) {
@@ -69,7 +93,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
           "The server is at capacity; retry shortly", java.util.List.of(),
           java.util.Map.of("Retry-After", "1"));
     }
-    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    int status = failure instanceof HttpException http ? http.getStatusCode()
+        : ctx.statusCode() != -1 ? ctx.statusCode() : routedStatus;
     if (status >= 400 && status < 500) {
       return Problem.of(status, detailFor(status, null));
     }
@@ -107,6 +132,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return payload;
     }
     return switch (status) {
+      case 400 -> "The request is malformed";
       case 404 -> "No such resource";
       case 405 -> "This method is not allowed on this resource";
       case 413 -> "The request body is too large";

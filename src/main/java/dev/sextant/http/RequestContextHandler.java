@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * First handler of every request: gives it an {@code X-Request-ID} (the caller's, when well formed)
- * and stamps {@code X-Process-Time} in milliseconds just before the headers leave.
+ * and stamps {@code X-Process-Time} in milliseconds just before the headers leave. It also declares
+ * {@code Vary: Accept-Encoding} on every answer, since the server compresses any answer that turns
+ * out large enough.
  */
 public final class RequestContextHandler implements Handler<RoutingContext> {
 
@@ -18,16 +20,24 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
-    String incoming = ctx.request().getHeader("X-Request-ID");
-    String id = incoming != null && VALID_ID.matcher(incoming).matches()
-        ? incoming
-        : UUID.randomUUID().toString();
+    String id = requestIdFor(ctx.request().getHeader("X-Request-ID"));
     ctx.put(REQUEST_ID, id);
     HttpServerResponse response = ctx.response();
     response.putHeader("X-Request-ID", id);
+    // The server's compression (Netty's) adds no Vary, and decides only once the body is written;
+    // a cache must not hand a gzipped answer to a client that did not ask for one. Declared on
+    // small answers too: whether an answer of a resource is compressed depends on its size.
+    response.putHeader("Vary", "Accept-Encoding");
     response.headersEndHandler(v -> response.putHeader("X-Process-Time",
         millis(System.nanoTime() - started)));
     ctx.next();
+  }
+
+  /** The caller's {@code X-Request-ID} when it is well formed, else a new one. */
+  static String requestIdFor(String incoming) {
+    return incoming != null && VALID_ID.matcher(incoming).matches()
+        ? incoming
+        : UUID.randomUUID().toString();
   }
 
   /** Nanoseconds as milliseconds with two decimals, rounded half up ({@code 1234567 → "1.23"}). */

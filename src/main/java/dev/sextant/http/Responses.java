@@ -30,7 +30,8 @@ public final class Responses {
 
   /**
    * A cached JSON answer: sent as stored when it is compressed and the client accepts gzip,
-   * decompressed when the client does not.
+   * decompressed when the client does not. ({@code Vary: Accept-Encoding} is on every answer:
+   * {@link RequestContextHandler} puts it there.)
    */
   public static Future<Void> json(RoutingContext ctx, int status, CachedBody body) {
     HttpServerResponse response = ctx.response()
@@ -39,7 +40,6 @@ public final class Responses {
     if (!body.gzipped()) {
       return response.end(body.bytes());
     }
-    response.putHeader("Vary", "Accept-Encoding");
     if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
       // a response with Content-Encoding set is left alone by the server's own compression
       return response.putHeader("Content-Encoding", "gzip").end(body.bytes());

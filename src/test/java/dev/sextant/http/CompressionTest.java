@@ -63,6 +63,17 @@ class CompressionTest {
   }
 
   @Test
+  @DisplayName("declares Vary: Accept-Encoding on an answer the server compresses, and on the same answer sent plain")
+  void varyOnCompressed() {
+    Response zipped = api.send(api.request("/api/v1/traces?limit=200").header("Authorization", "Bearer " + key)
+        .header("Accept-Encoding", "gzip").GET().build());
+    Response plain = api.get("/api/v1/traces?limit=200", key);
+    assertThat(zipped.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(zipped.headers().allValues("Vary")).containsExactly("Accept-Encoding");
+    assertThat(plain.headers().allValues("Vary")).containsExactly("Accept-Encoding");
+  }
+
+  @Test
   @DisplayName("serves a cached answer compressed or not, as each client accepts, with the same JSON")
   void cachedAnswerEitherWay() throws Exception {
     for (int round = 0; round < 2; round++) { // the first read loads and stores, the second hits

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.RawHttp;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -19,11 +20,13 @@ class ProblemResponsesTest {
 
   private static TestServer server;
   private static ApiClient api;
+  private static RawHttp raw;
 
   @BeforeAll
   static void start() {
     server = TestServer.start(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", "4096"));
     api = server.client;
+    raw = new RawHttp(server.port());
   }
 
   @AfterAll
@@ -113,5 +116,54 @@ class ProblemResponsesTest {
         .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
+  @Test
+  @DisplayName("answers a path with bad percent-encoding with a 400 problem, with or without credentials")
+  void badPercentEncoding() {
+    for (String line : new String[] {
+        "GET /api/v1/nope%zz HTTP/1.1", "GET /api/v1/traces/t1% HTTP/1.1",
+        "GET /api/v1/traces/% HTTP/1.1", "GET /v1/traces%zz HTTP/1.1"}) {
+      Response r = raw.send(line + "\nHost: localhost\nAuthorization: Bearer sxk_whatever");
+      assertProblem(r, 400);
+      assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+    }
+    byte[] batch = "{\"batch\":[]}".getBytes();
+    assertProblem(raw.send("POST /api/v1/ingest% HTTP/1.1\nHost: localhost\n"
+        + "Content-Type: application/json\nContent-Length: " + batch.length, batch), 400);
+  }
+
+  @Test
+  @DisplayName("to HEAD is the GET answer without its body, and HEAD is refused where GET is")
+  void headAsGet() {
+    String key = api.newProjectKey();
+    for (String path : new String[] {"/health/live", "/api/v1/traces?limit=5", "/api/v1/no-such-thing"}) {
+      Response get = api.get(path, key);
+      Response head = api.send(api.request(path).header("Authorization", "Bearer " + key)
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.status()).as(path).isEqualTo(get.status());
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+      assertThat(head.header("X-Request-ID")).isNotBlank();
+      assertThat(head.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+      assertThat(head.bytes()).as(path).isEmpty();
+    }
+    Response post = api.send(api.request("/api/v1/ingest").header("Authorization", "Bearer " + key)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(post.status()).isEqualTo(405);
+  }
+
+  @Test
+  @DisplayName("to a request the HTTP codec refuses is a problem with the usual headers: 414, 431, 400")
+  void codecRejections() {
+    Map<String, Integer> cases = Map.of(
+        "GET /api/v1/traces?name=" + "n".repeat(10_000) + " HTTP/1.1\nHost: localhost", 414,
+        "GET /health/live HTTP/1.1\nHost: localhost\nX-Big: " + "b".repeat(10_000), 431,
+        "POST /api/v1/auth/login HTTP/1.1\nHost: localhost\nContent-Length: 2\nContent-Length: 3", 400,
+        "THIS IS NOT HTTP", 400);
+    cases.forEach((head, status) -> {
+      Response r = raw.send(head);
+      assertProblem(r, status);
+      assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+    });
   }
 }

@@ -23,6 +23,13 @@ public final class Database {
         // the client leaves statements longer than its default limit (2 048 characters) out of the
         // cache: PostgreSQL then parsed and planned the trace upsert on every ingest request
         .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
+    // Every statement is planned once per connection, for any project. Left to choose, PostgreSQL
+    // re-plans with the values for as long as that looks cheaper, and it looks cheapest exactly
+    // when it is wrong: for a project newer than the table's statistics, which it then believes
+    // empty, it chose to read every span of the project to recompute one trace (30-150 ms a batch
+    // instead of 1). The generic plans of all statements are checked to use indexes (the plan
+    // tests); the stats, whose best plan depends on the range, ask for their own (TraceRepository).
+    connect.addProperty("plan_cache_mode", "force_generic_plan");
     if (config.statementTimeoutMs() > 0) {
       // set per connection at start-up: a query whose client went away stops within this bound
       connect.addProperty("statement_timeout", Integer.toString(config.statementTimeoutMs()));

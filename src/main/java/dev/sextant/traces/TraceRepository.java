@@ -71,15 +71,22 @@ final class TraceRepository {
   /** Stats over {@code [from, to)}; a null bound leaves that side open. */
   Future<JsonArray> stats(UUID projectId, String groupBy, OffsetDateTime from, OffsetDateTime to) {
     Tuple range = Tuple.of(projectId, from == null ? BEGINNING : from, to == null ? FAR_FUTURE : to);
-    Future<RowSet<Row>> result;
+    String sql;
+    Tuple params;
     if (!groupBy.equals("model")) {
-      String key = groupBy.equals("none") ? "NULL::text" : groupBy;
-      result = pool.preparedQuery(TraceSql.TRACE_STATS.formatted(key)).execute(range);
+      sql = TraceSql.TRACE_STATS.formatted(groupBy.equals("none") ? "NULL::text" : groupBy);
+      params = range;
     } else if (from == null && to == null) {
-      result = pool.preparedQuery(TraceSql.MODEL_STATS_ALL_TIME).execute(Tuple.of(projectId));
+      sql = TraceSql.MODEL_STATS_ALL_TIME;
+      params = Tuple.of(projectId);
     } else {
-      result = pool.preparedQuery(TraceSql.MODEL_STATS).execute(range);
+      sql = TraceSql.MODEL_STATS;
+      params = range;
     }
+    // planned for these values: a range of an hour and one of all time want different plans, which
+    // the generic plan every other statement keeps (see Database) cannot both be
+    Future<RowSet<Row>> result = pool.withTransaction(conn -> conn.query(TraceSql.PLAN_FOR_VALUES).execute()
+        .compose(v -> conn.preparedQuery(sql).execute(params)));
     return result.map(rows -> {
       JsonArray data = new JsonArray();
       rows.forEach(row -> data.add(TraceJson.stats(row)));

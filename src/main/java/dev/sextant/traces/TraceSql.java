@@ -5,6 +5,9 @@ final class TraceSql {
 
   private TraceSql() {}
 
+  /** For the transaction it runs in: plan the next statements with their values bound. */
+  static final String PLAN_FOR_VALUES = "SET LOCAL plan_cache_mode = force_custom_plan";
+
   /** Latency: end − start, from the trace itself or else from its spans' bounds. */
   static final String LATENCY_MS =
       "EXTRACT(EPOCH FROM (COALESCE(end_time, span_end) - COALESCE(start_time, span_start))) * 1000";

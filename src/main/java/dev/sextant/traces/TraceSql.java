@@ -76,14 +76,15 @@ final class TraceSql {
 
   /**
    * Stats grouped by model count spans, not traces; {@code %s} narrows them to a time range, or
-   * not: a span sent without a start time counts only when none is asked for.
+   * not: a span sent without a start time counts only when none is asked for. Over a long range
+   * the spans come from {@code spans_model_duration_idx} already grouped and in duration order
+   * (V4__model_stats_in_order.sql).
    */
   private static final String MODEL_STATS_OVER = """
       SELECT model AS key, count(*) AS trace_count,
              count(*) FILTER (WHERE status = 'error') AS error_count,
              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP
-               (ORDER BY date_part('epoch', end_time - start_time) * 1000)
-               FILTER (WHERE end_time >= start_time) AS pct,
+               (ORDER BY duration_ms) FILTER (WHERE duration_ms >= 0) AS pct,
              LEAST(COALESCE(sum(input_tokens), 0), 9223372036854775807)::bigint AS input_tokens,
              LEAST(COALESCE(sum(output_tokens), 0), 9223372036854775807)::bigint AS output_tokens,
              COALESCE(sum(cost_usd), 0) AS total_cost

@@ -45,6 +45,12 @@ class DatabaseTest {
   }
 
   @Test
+  @DisplayName("does not compile queries: it cost the stats more than it saved")
+  void noJit() throws Exception {
+    assertThat(setting("jit")).isEqualTo("off");
+  }
+
+  @Test
   @DisplayName("bounds every statement's time")
   void statementTimeout() throws Exception {
     assertThat(setting("statement_timeout")).isEqualTo("30s");

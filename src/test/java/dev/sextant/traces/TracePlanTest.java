@@ -72,6 +72,18 @@ class TracePlanTest {
   }
 
   @org.junit.jupiter.api.Test
+  @DisplayName("stats by model over all time read the spans grouped and in duration order; over an hour, by time")
+  void modelStatsInOrder() throws Exception {
+    JsonObject allTime = PlanFixture.plan(TraceSql.MODEL_STATS_ALL_TIME, PROJECT);
+    assertThat(PlanFixture.indexesOn(allTime, "spans")).as(allTime.encodePrettily())
+        .containsOnly("spans_model_duration_idx");
+    assertThat(allTime.encode()).doesNotContain("\"Sort Key\":[\"spans.model\"");
+    JsonObject hour = PlanFixture.plan(TraceSql.MODEL_STATS, PROJECT, FROM, FROM.plusHours(1));
+    assertThat(hour.encode()).as(hour.encodePrettily()).contains("\"Index Name\":\"spans_time_idx\"")
+        .doesNotContain("spans_model_duration_idx");
+  }
+
+  @org.junit.jupiter.api.Test
   @DisplayName("(the check itself notices a statement that scans spans)")
   void checkNoticesScans() throws Exception {
     JsonObject plan = PlanFixture.plan("SELECT * FROM spans WHERE name = $1", "span-3");

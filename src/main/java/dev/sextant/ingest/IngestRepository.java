@@ -38,8 +38,11 @@ final class IngestRepository {
    * merged; then the scores, and the derived fields of the traces that existed before (a created
    * trace is inserted with them). The statements after the first are sent together, pipelined on
    * the connection.
+   *
+   * @return the ids of the scores that were only to be updated (sent without trace, name or value)
+   *     and that do not exist: everything else is written
    */
-  Future<Void> write(UUID projectId, Collection<TraceWrite> traces, Collection<SpanWrite> spans,
+  Future<Set<String>> write(UUID projectId, Collection<TraceWrite> traces, Collection<SpanWrite> spans,
       Collection<ScoreWrite> scores) {
     List<TraceWrite> allTraces = withStubs(traces, spans, scores);
     Tuple traceParams = traceParams(projectId, allTraces, SpanTotals.byTrace(spans));
@@ -53,8 +56,11 @@ final class IngestRepository {
    * With {@code insertSpansOfNewTraces} false (the retry after a duplicate span), every trace is
    * treated as one that existed: its spans merged, its derived fields recomputed.
    */
-  private Future<Void> write(UUID projectId, Tuple traceParams, Collection<SpanWrite> spans,
+  private Future<Set<String>> write(UUID projectId, Tuple traceParams, Collection<SpanWrite> spans,
       Collection<ScoreWrite> scores, boolean insertSpansOfNewTraces) {
+    Map<Boolean, List<ScoreWrite>> scoresByComplete =
+        scores.stream().collect(Collectors.partitioningBy(ScoreWrite::isComplete));
+    List<ScoreWrite> updates = scoresByComplete.get(false);
     return pool.withTransaction(conn -> conn.preparedQuery(IngestSql.UPSERT_TRACES)
         .execute(traceParams)
         .compose(rows -> {
@@ -73,14 +79,26 @@ final class IngestRepository {
           if (!spansByNew.get(false).isEmpty()) {
             steps.add(run(conn, IngestSql.UPSERT_SPANS, spanParams(projectId, spansByNew.get(false))));
           }
-          if (!scores.isEmpty()) {
-            steps.add(run(conn, IngestSql.UPSERT_SCORES, scoreParams(projectId, scores)));
+          if (!scoresByComplete.get(true).isEmpty()) {
+            steps.add(run(conn, IngestSql.UPSERT_SCORES, scoreParams(projectId, scoresByComplete.get(true))));
+          }
+          Future<Set<String>> missing = Future.succeededFuture(Set.of());
+          if (!updates.isEmpty()) {
+            missing = conn.preparedQuery(IngestSql.UPDATE_SCORES).execute(scoreParams(projectId, updates))
+                .map(found -> {
+                  Set<String> absent = new HashSet<>();
+                  updates.forEach(score -> absent.add(score.id()));
+                  found.forEach(row -> absent.remove(row.getString("id")));
+                  return absent;
+                });
+            steps.add(missing);
           }
           if (!recompute.isEmpty()) {
             steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
-          return Future.all(steps).mapEmpty();
+          Future<Set<String>> result = missing;
+          return Future.all(steps).map(v -> result.result());
         }));
   }
 
@@ -102,7 +120,7 @@ final class IngestRepository {
     List<TraceWrite> all = new ArrayList<>(traces);
     TreeSet<String> referenced = new TreeSet<>();
     spans.forEach(s -> referenced.add(s.traceId()));
-    scores.forEach(s -> referenced.add(s.traceId()));
+    scores.stream().filter(s -> s.traceId() != null).forEach(s -> referenced.add(s.traceId()));
     for (String id : referenced) {
       if (!known.contains(id)) {
         all.add(new TraceWrite(id, null, null, null, null, null, null, null, null, null, null, null));

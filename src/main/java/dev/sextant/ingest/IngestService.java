@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -54,6 +55,8 @@ public final class IngestService {
   }
 
   private static final List<String> TYPES = ItemParser.types();
+  private static final String NEW_SCORE_NEEDS =
+      "score.id: no score has this id, and a new one needs trace_id, name and value";
 
   private final IngestRepository repository;
   private final ResponseCache cache;
@@ -103,8 +106,20 @@ public final class IngestService {
     }
     // cached answers of the project are retired before the write is acknowledged: read-your-writes
     return repository.write(projectId, traces.values(), spans.values(), scores.values())
-        .compose(v -> cache.invalidate(projectId))
-        .map(v -> count(results));
+        .compose(missing -> cache.invalidate(projectId).map(missing))
+        .map(missing -> count(refuseMissingScores(results, missing)));
+  }
+
+  /** Score items that could only update a score, of ids no score has: the rest of the batch stands. */
+  private static List<ItemResult> refuseMissingScores(List<ItemResult> results, Set<String> missing) {
+    if (missing.isEmpty()) {
+      return results;
+    }
+    return results.stream()
+        .map(r -> r.status() == 201 && "score".equals(r.type()) && missing.contains(r.id())
+            ? new ItemResult(r.index(), r.type(), r.id(), 400, NEW_SCORE_NEEDS)
+            : r)
+        .toList();
   }
 
   /**

@@ -113,6 +113,27 @@ final class IngestSql {
         updated_at  = now()""";
 
   /**
+   * Updates scores re-sent without all of trace, name and value: what is left out keeps its stored
+   * value (a value is replaced as a whole, number or label). Answers the ids it found; a score it
+   * did not find cannot be made from such a write.
+   */
+  static final String UPDATE_SCORES = """
+      UPDATE scores AS c SET
+        trace_id    = COALESCE(r.trace_id, c.trace_id),
+        span_id     = COALESCE(r.span_id, c.span_id),
+        name        = COALESCE(r.name, c.name),
+        value_num   = CASE WHEN r.value_num IS NULL AND r.value_label IS NULL THEN c.value_num ELSE r.value_num END,
+        value_label = CASE WHEN r.value_num IS NULL AND r.value_label IS NULL THEN c.value_label ELSE r.value_label END,
+        source      = COALESCE(r.source, c.source),
+        comment     = COALESCE(r.comment, c.comment),
+        updated_at  = now()
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],
+                    $8::text[], $9::text[])
+             AS r(id, trace_id, span_id, name, value_num, value_label, source, comment)
+       WHERE c.project_id = $1 AND c.id = r.id
+      RETURNING c.id""";
+
+  /**
    * Re-derives the span aggregates of the batch's traces from the spans now stored, and writes
    * only the rows where they differ from what is stored (a trace the batch created already holds
    * them). The aggregate is materialised first, so it runs once over the batch's traces whatever

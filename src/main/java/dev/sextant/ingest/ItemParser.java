@@ -67,7 +67,13 @@ final class ItemParser {
         v.optionalObjectJson("attributes"));
   }
 
+  /**
+   * A score. One sent without an id is new, so it needs its {@code trace_id}, {@code name} and
+   * {@code value}; with an id, fields left out keep their stored values, and whether a score of
+   * that id exists to keep them is known only when it is written ({@link IngestRepository}).
+   */
   static ScoreWrite score(JsonObject body, Validator v) {
+    boolean sentId = body.getValue("id") != null;
     String id = v.optionalClientId("id");
     Object value = body.getValue("value");
     Double number = null;
@@ -76,14 +82,16 @@ final class ItemParser {
       number = v.optionalDouble("value", -Double.MAX_VALUE, Double.MAX_VALUE);
     } else if (value instanceof String) {
       label = v.requiredString("value", Validator.MAX_NAME);
-    } else {
+    } else if (value != null || !sentId) {
       v.error("value", value == null ? "required" : "must be a number or a string label");
     }
+    String name = sentId ? v.optionalString("name", Validator.MAX_NAME) : v.requiredString("name", Validator.MAX_NAME);
+    v.check(!sentId || name == null || !name.isBlank(), "name", "must not be blank");
     return new ScoreWrite(
-        id != null || body.getValue("id") != null ? id : Ids.newUuid().toString(),
-        v.requiredClientId("trace_id"),
+        sentId ? id : Ids.newUuid().toString(),
+        sentId ? v.optionalClientId("trace_id") : v.requiredClientId("trace_id"),
         v.optionalClientId("span_id"),
-        v.requiredString("name", Validator.MAX_NAME),
+        name,
         number, label,
         v.optionalEnum("source", SOURCES),
         v.optionalString("comment", Validator.MAX_TEXT));

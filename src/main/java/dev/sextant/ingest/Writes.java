@@ -43,13 +43,28 @@ final class Writes {
     }
   }
 
-  /** A score's value is a number or a label: exactly one of the two is set. */
+  /**
+   * A score's value is a number or a label: at most one of the two is set, and neither when the
+   * write leaves the value as stored.
+   */
   record ScoreWrite(String id, String traceId, String spanId, String name, Double valueNum,
       String valueLabel, String source, String comment) {
 
     ScoreWrite then(ScoreWrite later) {
-      return new ScoreWrite(id, later.traceId, pick(later.spanId, spanId), later.name,
-          later.valueNum, later.valueLabel, pick(later.source, source), pick(later.comment, comment));
+      boolean laterValue = later.hasValue();
+      return new ScoreWrite(id, pick(later.traceId, traceId), pick(later.spanId, spanId),
+          pick(later.name, name), laterValue ? later.valueNum : valueNum,
+          laterValue ? later.valueLabel : valueLabel, pick(later.source, source),
+          pick(later.comment, comment));
+    }
+
+    boolean hasValue() {
+      return valueNum != null || valueLabel != null;
+    }
+
+    /** Whether it could create the score: a new one needs its trace, name and value. */
+    boolean isComplete() {
+      return traceId != null && name != null && hasValue();
     }
   }
 }

@@ -24,6 +24,20 @@ class IngestPlanTest {
   }
 
   @Test
+  @DisplayName("updates re-sent scores through their key")
+  void scoreUpdatesUseTheKey() throws Exception {
+    Object[] params = {PlanFixture.PROJECT, new String[] {"sc-t11"}, new String[] {null},
+        new String[] {null}, new String[] {null}, null, new String[] {null}, new String[] {null},
+        new String[] {"better"}};
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(IngestSql.UPDATE_SCORES, params),
+        PlanFixture.genericPlan(IngestSql.UPDATE_SCORES, params)}) {
+      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+      assertThat(PlanFixture.indexesOn(plan, "scores")).as(plan.encodePrettily()).containsOnly("scores_pkey");
+    }
+  }
+
+  @Test
   @DisplayName("finds the batch's trace rows by primary key, even in the generic plan")
   void recomputeFindsTracesByKey() throws Exception {
     // a generic plan once joined the batch to every trace of the project, found by project alone

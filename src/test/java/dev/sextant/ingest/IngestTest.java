@@ -125,6 +125,38 @@ class IngestTest {
   }
 
   @Test
+  @DisplayName("updates a re-sent score with only the fields sent; refuses such a write for an id no score has")
+  void partialScores() {
+    String t = uid();
+    String sc = "sc-" + t;
+    results(api.post("/api/v1/ingest", key, batch(score(new JsonObject().put("id", sc).put("trace_id", t)
+        .put("name", "helpfulness").put("value", 0.8).put("source", "human").put("comment", "first")))));
+
+    JsonArray comment = results(api.post("/api/v1/ingest", key, batch(
+        score(new JsonObject().put("id", sc).put("comment", "second")))));
+    JsonObject afterComment = read(t).getJsonArray("scores").getJsonObject(0);
+    JsonArray label = results(api.post("/api/v1/ingest", key, batch(
+        score(new JsonObject().put("id", sc).put("value", "good")))));
+    JsonObject afterLabel = read(t).getJsonArray("scores").getJsonObject(0);
+    JsonArray unknown = results(api.post("/api/v1/ingest", key, batch(
+        trace(new JsonObject().put("id", t).put("name", "still written")),
+        score(new JsonObject().put("id", "no-such-" + t).put("comment", "lost?")),
+        score(new JsonObject().put("id", sc).put("name", " ")))));
+
+    assertThat(comment.getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(afterComment.getMap()).containsEntry("name", "helpfulness").containsEntry("value", 0.8)
+        .containsEntry("source", "human").containsEntry("comment", "second");
+    assertThat(label.getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(afterLabel.getMap()).containsEntry("value", "good").containsEntry("comment", "second");
+    assertThat(unknown.getJsonObject(0).getInteger("status")).isEqualTo(201);
+    assertThat(unknown.getJsonObject(1).getString("error"))
+        .isEqualTo("score.id: no score has this id, and a new one needs trace_id, name and value");
+    assertThat(unknown.getJsonObject(2).getString("error")).isEqualTo("score.name: must not be blank");
+    assertThat(read(t).getString("name")).isEqualTo("still written");
+    assertThat(read(t).getJsonArray("scores")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("takes spans and scores before their trace, deriving the trace's fields from its spans")
   void outOfOrder() {
     String t = uid();

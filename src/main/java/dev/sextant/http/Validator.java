@@ -24,10 +24,10 @@ public final class Validator {
   /** Free text (comments, status messages) is at most this long. */
   public static final int MAX_TEXT = 16_384;
 
-  static final String NUL = "must not contain NUL characters";
-  static final String UNPAIRED_SURROGATE = "must be valid Unicode: it holds half of a surrogate pair";
-  static final String NOT_FINITE = "must not hold a number beyond the range of a double";
-  static final String TOO_DEEP = "must be nested at most " + JsonBodies.MAX_NESTING + " levels deep";
+  public static final String NUL = "must not contain NUL characters";
+  public static final String UNPAIRED_SURROGATE = "must be valid Unicode: it holds half of a surrogate pair";
+  public static final String NOT_FINITE = "must not hold a number beyond the range of a double";
+  public static final String TOO_DEEP = "must be nested at most " + JsonBodies.MAX_NESTING + " levels deep";
 
   private final JsonObject input;
   private final String prefix;

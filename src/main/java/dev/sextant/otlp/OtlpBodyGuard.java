@@ -20,7 +20,14 @@ import java.util.Deque;
  */
 final class OtlpBodyGuard {
 
-  /** Deeper than any valid OTLP/JSON request (protobuf stops at 100 nested messages). */
+  /**
+   * Messages nest this deep at most. Each level of an attribute value is three messages (AnyValue,
+   * KeyValueList or ArrayValue, KeyValue) below the five of a span's attribute, so the 64 levels
+   * the ingest takes need 197; protobuf's default, 100, failed the whole export past 48 levels instead
+   * of refusing one span. Past about 80 levels the export fails as a whole still.
+   */
+  static final int MAX_MESSAGE_DEPTH = 256;
+  /** Deeper than any OTLP/JSON request JsonFormat takes (it stops at 100 nested messages). */
   static final int MAX_JSON_DEPTH = 256;
   /** JSON values (containers and array/object members); ~300 bytes of heap each, worst case. */
   static final int MAX_JSON_VALUES = 500_000;

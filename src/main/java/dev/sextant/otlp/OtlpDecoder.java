@@ -1,5 +1,6 @@
 package dev.sextant.otlp;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -24,6 +25,8 @@ public final class OtlpDecoder {
 
   // OTLP/JSON says receivers must ignore unknown fields; JsonFormat already accepts both the
   // lowerCamelCase and the proto field names, integer enum values and int64s as strings or numbers.
+  // Its recursion limit stays protobuf's default, 100 messages (JsonFormat offers no way to raise
+  // it): an attribute value nested past about 30 levels fails an OTLP/JSON export as a whole.
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final HexFormat HEX = HexFormat.of();
 
@@ -34,7 +37,8 @@ public final class OtlpDecoder {
    * request, as protobuf defines it.
    *
    * @throws OtlpDecodeException when the bytes are not an {@code ExportTraceServiceRequest},
-   *     nest deeper than protobuf's recursion limit (100), or hold more than 500,000 messages
+   *     nest deeper than {@link OtlpBodyGuard#MAX_MESSAGE_DEPTH} messages, or hold more than
+   *     500,000 messages
    */
   public static ExportTraceServiceRequest fromProtobuf(Buffer body) {
     if (body == null || body.length() == 0) {
@@ -43,7 +47,9 @@ public final class OtlpDecoder {
     byte[] bytes = body.getBytes();
     try {
       OtlpBodyGuard.checkProtobuf(bytes);
-      return ExportTraceServiceRequest.parseFrom(bytes);
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      in.setRecursionLimit(OtlpBodyGuard.MAX_MESSAGE_DEPTH);
+      return ExportTraceServiceRequest.parseFrom(in);
     } catch (IOException e) { // InvalidProtocolBufferException: nothing else reads a byte array
       throw new OtlpDecodeException("body is not a valid OTLP/protobuf traces request", e);
     }
@@ -56,7 +62,7 @@ public final class OtlpDecoder {
    * ignored; enums may be names or integers; 64-bit integers may be strings or numbers.
    *
    * @throws OtlpDecodeException when the body is empty, not JSON, not an object, nested deeper
-   *     than 256 levels, holds more than 500,000 values, has an id that is not a hex string, or
+   *     than {@link OtlpBodyGuard#MAX_JSON_DEPTH} levels, holds more than 500,000 values, has an id that is not a hex string, or
    *     does not fit the {@code ExportTraceServiceRequest} schema
    */
   public static ExportTraceServiceRequest fromJson(Buffer body) {

@@ -144,9 +144,7 @@ public final class OtlpTraceMapper {
         "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
     putCount(body, "output_tokens", attributes,
         "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
-    JsonObject json = new JsonObject();
-    attributes.forEach((key, value) -> json.put(key, OtlpValues.toJson(value)));
-    return body.put("attributes", json);
+    return body.put("attributes", OtlpAttributesJson.of(attributes));
   }
 
   private static String kind(AnyValue operation) {

@@ -1,58 +1,15 @@
 package dev.sextant.otlp;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.util.Base64;
 
-/** Reads OTLP attribute values ({@link AnyValue}) as JSON, text or counts. */
+/** Reads OTLP attribute values ({@link AnyValue}) as text or counts ({@link OtlpAttributesJson}: as JSON). */
 final class OtlpValues {
 
   /** Longer strings are not numbers anyone meant; parsing them would only cost CPU. */
   private static final int MAX_NUMERIC_TEXT = 32;
 
   private OtlpValues() {}
-
-  /**
-   * The JSON form of a value. Recursion follows the value's nesting, which the decoders bound
-   * (protobuf and JsonFormat both stop at 100 nested messages).
-   */
-  static Object toJson(AnyValue value) {
-    return switch (value.getValueCase()) {
-      case STRING_VALUE -> value.getStringValue();
-      case BOOL_VALUE -> value.getBoolValue();
-      case INT_VALUE -> value.getIntValue();
-      case DOUBLE_VALUE -> doubleToJson(value.getDoubleValue());
-      case ARRAY_VALUE -> {
-        JsonArray array = new JsonArray();
-        value.getArrayValue().getValuesList().forEach(v -> array.add(toJson(v)));
-        yield array;
-      }
-      case KVLIST_VALUE -> {
-        JsonObject object = new JsonObject();
-        for (KeyValue kv : value.getKvlistValue().getValuesList()) {
-          object.put(kv.getKey(), toJson(kv.getValue()));
-        }
-        yield object;
-      }
-      case BYTES_VALUE -> Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray());
-      // string_value_strindex points into a profiles dictionary that trace requests do not have
-      case STRING_VALUE_STRINDEX, VALUE_NOT_SET -> null;
-    };
-  }
-
-  /** JSON has no NaN or infinities: spell them as proto3 JSON does rather than emit bad JSON. */
-  private static Object doubleToJson(double d) {
-    if (Double.isNaN(d)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "Infinity" : "-Infinity";
-    }
-    return d;
-  }
 
   /** A string, or an integer as its decimal text (ids are sometimes numeric); else null. */
   static String asText(AnyValue value) {

@@ -13,6 +13,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -230,6 +232,40 @@ class OtlpExportTest {
     assertThat(trace.getJsonArray("spans")).hasSize(1);
     assertThat(trace.getJsonArray("spans").getJsonObject(0).getJsonObject("attributes").getString("user.id"))
         .isEqualTo(longUser);
+  }
+
+  @Test
+  @DisplayName("stores a span whose attribute nests 64 levels, and refuses only the span whose nests 65")
+  void deepAttributes() throws Exception {
+    byte[] traceId = new byte[16];
+    traceId[0] = 0x6b;
+    traceId[15] = 0x02;
+    var spans = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder();
+    for (int levels = 64; levels <= 65; levels++) {
+      AnyValue value = AnyValue.newBuilder().setIntValue(levels).build();
+      for (int i = 1; i < levels; i++) { // the attributes are level 1, the outermost kvlist level 2
+        value = AnyValue.newBuilder().setKvlistValue(io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+            .addValues(KeyValue.newBuilder().setKey("k").setValue(value))).build();
+      }
+      spans.addSpans(io.opentelemetry.proto.trace.v1.Span.newBuilder()
+          .setTraceId(com.google.protobuf.ByteString.copyFrom(traceId))
+          .setSpanId(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(8).putLong(levels).array()))
+          .setName("deep " + levels)
+          .addAttributes(KeyValue.newBuilder().setKey("deep").setValue(value)));
+    }
+    byte[] body = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(spans))
+        .build().toByteArray();
+    Response r = api.send(api.request("/v1/traces").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    assertThat(r.status()).isEqualTo(200);
+    var response = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse.parseFrom(r.bytes());
+    assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+    assertThat(response.getPartialSuccess().getErrorMessage()).contains("must be nested at most 64 levels deep");
+    JsonArray stored = api.get("/api/v1/traces/6b000000000000000000000000000002", key).json().getJsonArray("spans");
+    assertThat(stored).hasSize(1);
+    assertThat(stored.getJsonObject(0).getString("name")).isEqualTo("deep 64");
   }
 
   @Test

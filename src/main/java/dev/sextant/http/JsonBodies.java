@@ -40,8 +40,17 @@ public final class JsonBodies {
     throw Problem.badRequest("The request body must be a JSON object");
   }
 
+  /** The body's bytes, or a 400 {@link Problem} when they are not UTF-8 (see {@link Utf8}). */
+  public static byte[] utf8(Buffer body) {
+    byte[] bytes = body.getBytes();
+    if (!Utf8.isValid(bytes)) {
+      throw Problem.badRequest("The request body is not valid UTF-8");
+    }
+    return bytes;
+  }
+
   private static Object parse(Buffer body) {
-    try (JsonParser parser = FACTORY.createParser(body.getBytes())) {
+    try (JsonParser parser = FACTORY.createParser(utf8(body))) {
       return JacksonCodec.fromParser(parser, Object.class);
     } catch (DecodeException e) {
       if (e.getCause() instanceof StreamConstraintsException) {

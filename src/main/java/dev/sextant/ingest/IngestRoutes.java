@@ -29,7 +29,7 @@ public final class IngestRoutes {
 
   private Future<?> ingestBatch(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    JsonArray batch = body == null ? null : BatchReader.read(body.getBytes());
+    JsonArray batch = body == null ? null : BatchReader.read(JsonBodies.utf8(body));
     if (batch == null) { // not the usual shape: read it whole, to say what is wrong
       batch = IngestService.batchOf(JsonBodies.object(ctx));
     }

@@ -3,6 +3,7 @@ package dev.sextant.otlp;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.sextant.http.Utf8;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -69,7 +70,11 @@ public final class OtlpDecoder {
     if (body == null || body.length() == 0) {
       throw new OtlpDecodeException("request body is empty");
     }
-    OtlpBodyGuard.checkJson(body.getBytes());
+    byte[] bytes = body.getBytes();
+    if (!Utf8.isValid(bytes)) {
+      throw new OtlpDecodeException("body is not valid UTF-8");
+    }
+    OtlpBodyGuard.checkJson(bytes);
     JsonObject root;
     try {
       root = new JsonObject(body);

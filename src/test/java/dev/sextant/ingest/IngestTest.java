@@ -398,6 +398,29 @@ class IngestTest {
   }
 
   @Test
+  @DisplayName("refuses a body that is not UTF-8 as a whole, rather than store U+FFFD or what an overlong form imitates")
+  void notUtf8() {
+    byte[] overlongId = "{\"batch\":[{\"type\":\"trace\",\"body\":{\"id\":\"ol??\"}}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int at = new String(overlongId, java.nio.charset.StandardCharsets.UTF_8).indexOf("??");
+    overlongId[at] = (byte) 0xc1; // C1 A1: an overlong "a"
+    overlongId[at + 1] = (byte) 0xa1;
+    byte[] surrogateInInput = "{\"batch\":[{\"type\":\"trace\",\"body\":{\"input\":{\"k\":\"???\"}}}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    at = new String(surrogateInInput, java.nio.charset.StandardCharsets.UTF_8).indexOf("???");
+    surrogateInInput[at] = (byte) 0xed; // ED A0 80: a surrogate, which UTF-8 may not hold
+    surrogateInInput[at + 1] = (byte) 0xa0;
+    surrogateInInput[at + 2] = (byte) 0x80;
+    for (byte[] body : new byte[][] {overlongId, surrogateInInput}) {
+      Response r = api.send(api.request("/api/v1/ingest").header("Authorization", "Bearer " + key)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+      assertProblem(r, 400);
+      assertThat(r.json().getString("detail")).isEqualTo("The request body is not valid UTF-8");
+    }
+    assertProblem(api.get("/api/v1/traces/ola", key), 404);
+  }
+
+  @Test
   @DisplayName("refuses an invalid envelope as a whole: no batch, not an array, over 1000 items")
   void envelope() {
     assertProblem(api.post("/api/v1/ingest", key, new JsonObject()), 400);

@@ -154,6 +154,18 @@ class OtlpDecoderTest {
   }
 
   @Test
+  @DisplayName("refuses a JSON body that is not UTF-8, rather than decode it leniently")
+  void jsonNotUtf8() {
+    byte[] json = "{\"resourceSpans\": [], \"x\": \"??\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    json[json.length - 4] = (byte) 0xc0; // C0 AF: an overlong "/"
+    json[json.length - 3] = (byte) 0xaf;
+
+    assertThatThrownBy(() -> OtlpDecoder.fromJson(Buffer.buffer(json)))
+        .isInstanceOf(OtlpDecodeException.class)
+        .hasMessage("body is not valid UTF-8");
+  }
+
+  @Test
   @DisplayName("refuses protobuf nested past the recursion limit with a decode error")
   void deepProtobuf() {
     AnyValue value = text("bottom");

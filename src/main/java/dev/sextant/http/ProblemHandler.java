@@ -54,6 +54,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       ctx.request().connection().close();
       return;
     }
+    if (RequestContextHandler.requestId(ctx) == null) {
+      RequestContextHandler.stamp(ctx);
+    }
     Problem problem = toProblem(ctx);
     problem.headers().forEach(response::putHeader);
     response.setStatusCode(problem.status())

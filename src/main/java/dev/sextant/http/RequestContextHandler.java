@@ -19,6 +19,15 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    stamp(ctx);
+    ctx.next();
+  }
+
+  /**
+   * Gives the request its id and its answer the headers every answer carries. Also called for a
+   * request the router answers before any handler ran (one without a {@code Host}, say).
+   */
+  static void stamp(RoutingContext ctx) {
     long started = System.nanoTime();
     String id = requestIdFor(ctx.request().getHeader("X-Request-ID"));
     ctx.put(REQUEST_ID, id);
@@ -30,7 +39,6 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
     response.putHeader("Vary", "Accept-Encoding");
     response.headersEndHandler(v -> response.putHeader("X-Process-Time",
         millis(System.nanoTime() - started)));
-    ctx.next();
   }
 
   /** The caller's {@code X-Request-ID} when it is well formed, else a new one. */

@@ -134,6 +134,15 @@ class ProblemResponsesTest {
   }
 
   @Test
+  @DisplayName("answers a request the router refuses before any handler ran (no Host) with the usual headers")
+  void refusedBeforeHandlers() {
+    Response r = raw.send("GET /health/live HTTP/1.1");
+    assertProblem(r, 400);
+    assertThat(r.header("X-Request-ID")).isNotBlank();
+    assertThat(r.header("X-Process-Time")).matches("\\d+\\.\\d{2}");
+  }
+
+  @Test
   @DisplayName("to HEAD is the GET answer without its body, and HEAD is refused where GET is")
   void headAsGet() {
     String key = api.newProjectKey();

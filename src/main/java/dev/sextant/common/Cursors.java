@@ -36,10 +36,12 @@ public final class Cursors {
       JsonObject json = new JsonObject(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
       Object t = json.getValue("t");
       Object i = json.getValue("i");
-      if (!(t instanceof Number micros) || !(i instanceof String id) || !Ids.isValidClientId(id)) {
+      // microseconds are whole and within a long, as encode writes them
+      boolean whole = t instanceof Integer || t instanceof Long;
+      if (!whole || !(i instanceof String id) || !Ids.isValidClientId(id)) {
         return null;
       }
-      OffsetDateTime time = Instant.EPOCH.plus(micros.longValue(), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+      OffsetDateTime time = Instant.EPOCH.plus(((Number) t).longValue(), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
       return new Position(time, id);
     } catch (RuntimeException e) {
       return null;

@@ -45,6 +45,11 @@ public final class QueryParams {
     return position;
   }
 
+  /**
+   * A bound of a time range ({@code from} inclusive, {@code to} exclusive), raised to the next
+   * microsecond when finer: times are stored in microseconds, and PostgreSQL would round
+   * {@code from=…00.0000001Z} down to {@code …00Z}, taking in a trace that starts before it.
+   */
   public static OffsetDateTime timestamp(RoutingContext ctx, String name) {
     String raw = ctx.queryParams().get(name);
     if (raw == null || raw.isEmpty()) {
@@ -52,9 +57,10 @@ public final class QueryParams {
     }
     OffsetDateTime time = Times.parse(raw);
     if (time == null) {
-      throw invalid(name, "must be an RFC 3339 timestamp");
+      throw invalid(name, "must be an RFC 3339 timestamp or epoch nanoseconds");
     }
-    return time;
+    int belowMicros = time.getNano() % 1_000;
+    return belowMicros == 0 ? time : time.plusNanos(1_000 - belowMicros);
   }
 
   public static String string(RoutingContext ctx, String name, int maxLength) {

@@ -22,7 +22,8 @@ class CursorsTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"", "!!", "e30", "eyJ0IjoxLCJpIjoiYSBiIn0", "eyJ0IjoiMSIsImkiOiJhIn0"})
+  @ValueSource(strings = {"", "!!", "e30", "eyJ0IjoxLCJpIjoiYSBiIn0", "eyJ0IjoiMSIsImkiOiJhIn0",
+      "eyJ0IjoxLjUsImkiOiJhIn0", "eyJ0IjoxMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAsImkiOiJhIn0"})
   @DisplayName("anything this server did not make is no position")
   void refusesOthers(String cursor) {
     assertThat(Cursors.decode(cursor)).isNull();

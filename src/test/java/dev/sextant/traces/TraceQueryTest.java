@@ -89,6 +89,9 @@ class TraceQueryTest {
     assertThat(ids("?tag=prod&tag=dev")).isEmpty();
     assertThat(ids("?from=2026-11-21T00:00:00Z")).containsExactly("t3", "t2");
     assertThat(ids("?to=2026-11-21T10:00:00Z")).containsExactly("t1");
+    // finer than the microseconds stored: from stays inclusive and to exclusive all the same
+    assertThat(ids("?from=2026-11-21T10:00:00.0000001Z")).containsExactly("t3");
+    assertThat(ids("?to=2026-11-21T10:00:00.0000001Z")).containsExactly("t2", "t1");
     assertThat(ids("?from=2026-11-21T00:00:00%2B01:00&to=2026-11-22T00:00:00Z&name=chat")).containsExactly("t2");
   }
 

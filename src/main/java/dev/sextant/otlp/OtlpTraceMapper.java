@@ -83,11 +83,18 @@ public final class OtlpTraceMapper {
             continue;
           }
           Map<String, AnyValue> attributes = merge(resource, span.getAttributesList());
-          // user and session describe the trace, so they leave the span's attributes here
-          String userId = take(attributes, USER_ID);
-          String sessionId = take(attributes, SESSION_ID);
-          traces.computeIfAbsent(hex(span.getTraceId()), OtlpTraceSummary::new)
-              .add(span, userId, sessionId);
+          OtlpTraceSummary trace = traces.computeIfAbsent(hex(span.getTraceId()), OtlpTraceSummary::new);
+          trace.add(span);
+          // user and session describe the trace, so they leave the span's attributes for the
+          // trace's fields; a span that says otherwise than an earlier one keeps its own
+          AnyValue user = attributes.get(USER_ID);
+          if (!trace.userId(take(attributes, USER_ID))) {
+            attributes.put(USER_ID, user);
+          }
+          AnyValue session = attributes.get(SESSION_ID);
+          if (!trace.sessionId(take(attributes, SESSION_ID))) {
+            attributes.put(SESSION_ID, session);
+          }
           spanItems.add(item("span", spanBody(span, attributes)));
         }
       }

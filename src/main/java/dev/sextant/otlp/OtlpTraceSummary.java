@@ -16,17 +16,23 @@ final class OtlpTraceSummary {
     this.id = id;
   }
 
-  /** Records a span of this trace; the first root span and the first ids seen win. */
-  void add(Span span, String spanUserId, String spanSessionId) {
+  /** Records a span of this trace; the first root span wins. */
+  void add(Span span) {
     if (root == null && OtlpTraceMapper.isRoot(span)) {
       root = span;
     }
-    if (userId == null) {
-      userId = spanUserId;
-    }
-    if (sessionId == null) {
-      sessionId = spanSessionId;
-    }
+  }
+
+  /** Takes a span's user id for the trace's unless another came first; false when one did. */
+  boolean userId(String spanUserId) {
+    userId = userId == null ? spanUserId : userId;
+    return spanUserId == null || spanUserId.equals(userId);
+  }
+
+  /** As {@link #userId}, for the session id. */
+  boolean sessionId(String spanSessionId) {
+    sessionId = sessionId == null ? spanSessionId : sessionId;
+    return spanSessionId == null || spanSessionId.equals(sessionId);
   }
 
   /** Whether there is more to say than the id, which the span items already imply. */

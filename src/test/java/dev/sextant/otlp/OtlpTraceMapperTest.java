@@ -296,6 +296,22 @@ class OtlpTraceMapperTest {
   }
 
   @Test
+  @DisplayName("keeps a user id that differs from the trace's first as an attribute of its span")
+  void conflictingUserIds() {
+    Span first = span(TRACE, ROOT, "", "root").addAttributes(attr("user.id", text("alice"))).build();
+    Span same = span(TRACE, CHILD, ROOT, "a").addAttributes(attr("user.id", text("alice"))).build();
+    Span other = span(TRACE, "eee19b7ec3c1b175", ROOT, "b")
+        .addAttributes(attr("user.id", text("bob"))).addAttributes(attr("session.id", text("s"))).build();
+
+    OtlpTraceMapper.Mapped mapped = OtlpTraceMapper.map(request(first, same, other));
+
+    assertThat(traceItems(mapped).get(0).getString("user_id")).isEqualTo("alice");
+    assertThat(traceItems(mapped).get(0).getString("session_id")).isEqualTo("s");
+    assertThat(attributes(spanItems(mapped).get(1))).isEqualTo(new JsonObject());
+    assertThat(attributes(spanItems(mapped).get(2))).isEqualTo(new JsonObject().put("user.id", "bob"));
+  }
+
+  @Test
   @DisplayName("makes no trace item for a trace it knows nothing about beyond its id")
   void noTraceItemForBareChildren() {
     Span child = span(TRACE, CHILD, ROOT, "x").build();

@@ -22,8 +22,9 @@ class DatabaseTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = Database.createPool(vertx,
-        new DatabaseConfig(TestInfra.newDatabase(), 2, 16, 64, 5_000, 30_000));
+    String url = TestInfra.newDatabase();
+    Migrations.migrate(url);
+    pool = Database.createPool(vertx, new DatabaseConfig(url, 2, 16, 64, 5_000, 30_000));
   }
 
   @AfterAll
@@ -48,6 +49,17 @@ class DatabaseTest {
   @DisplayName("does not compile queries: it cost the stats more than it saved")
   void noJit() throws Exception {
     assertThat(setting("jit")).isEqualTo("off");
+  }
+
+  @Test
+  @DisplayName("has traces and spans vacuumed and analyzed after 2 % new rows, not autovacuum's 20 % and 10 %")
+  void vacuumSooner() throws Exception {
+    for (String table : new String[] {"traces", "spans"}) {
+      Row row = pool.query("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = '" + table + "'")
+          .execute().await(10, TimeUnit.SECONDS).iterator().next();
+      assertThat(row.getString(0)).as(table)
+          .contains("autovacuum_vacuum_insert_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.02");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -82,24 +83,25 @@ final class IngestRepository {
           if (!scoresByComplete.get(true).isEmpty()) {
             steps.add(run(conn, IngestSql.UPSERT_SCORES, scoreParams(projectId, scoresByComplete.get(true))));
           }
-          Future<Set<String>> missing = Future.succeededFuture(Set.of());
-          if (!updates.isEmpty()) {
-            missing = conn.preparedQuery(IngestSql.UPDATE_SCORES).execute(scoreParams(projectId, updates))
-                .map(found -> {
-                  Set<String> absent = new HashSet<>();
-                  updates.forEach(score -> absent.add(score.id()));
-                  found.forEach(row -> absent.remove(row.getString("id")));
-                  return absent;
-                });
-            steps.add(missing);
-          }
+          Future<Set<String>> missing = updates.isEmpty()
+              ? Future.succeededFuture(Set.of())
+              : conn.preparedQuery(IngestSql.UPDATE_SCORES).execute(scoreParams(projectId, updates))
+                  .map(found -> absentIds(updates, found));
+          steps.add(missing);
           if (!recompute.isEmpty()) {
             steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
-          Future<Set<String>> result = missing;
-          return Future.all(steps).map(v -> result.result());
+          return Future.all(steps).map(v -> missing.result());
         }));
+  }
+
+  /** The ids of the scores to update that the update did not find. */
+  private static Set<String> absentIds(List<ScoreWrite> updates, RowSet<Row> found) {
+    Set<String> absent = new HashSet<>();
+    updates.forEach(score -> absent.add(score.id()));
+    found.forEach(row -> absent.remove(row.getString("id")));
+    return absent;
   }
 
   /** A span of a trace this transaction created was stored already (see INSERT_SPANS). */

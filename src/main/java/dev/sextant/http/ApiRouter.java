@@ -73,8 +73,9 @@ public final class ApiRouter {
       CeilingRoute.mount(router, services.resilientRedis());
     }
 
+    AllowedMethods allowed = new AllowedMethods(router);
     for (int status = 400; status < 600; status++) {
-      router.errorHandler(status, ProblemHandler.forStatus(status));
+      router.errorHandler(status, ProblemHandler.forStatus(status, allowed));
     }
     return router;
   }

@@ -28,9 +28,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   static final String PROBLEM_JSON = "application/problem+json";
 
   private final int routedStatus;
+  private final AllowedMethods allowed;
 
-  private ProblemHandler(int routedStatus) {
+  private ProblemHandler(int routedStatus, AllowedMethods allowed) {
     this.routedStatus = routedStatus;
+    this.allowed = allowed;
   }
 
   /**
@@ -39,8 +41,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
    * route matching throw, and the router then calls the 400 handler with neither a failure nor a
    * status code in the context. The handler has to know which one it was registered for.
    */
-  public static ProblemHandler forStatus(int status) {
-    return new ProblemHandler(status);
+  static ProblemHandler forStatus(int status, AllowedMethods allowed) {
+    return new ProblemHandler(status, allowed);
   }
 
   @Override
@@ -59,6 +61,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     Problem problem = toProblem(ctx);
     problem.headers().forEach(response::putHeader);
+    if (problem.status() == 405) {
+      response.putHeader("Allow", allowed.forPath(ctx.normalizedPath()));
+    }
     response.setStatusCode(problem.status())
         .putHeader("Content-Type", PROBLEM_JSON)
         .end(render(problem, RequestContextHandler.requestId(ctx)));

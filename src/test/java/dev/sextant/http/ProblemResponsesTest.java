@@ -60,9 +60,16 @@ class ProblemResponsesTest {
   }
 
   @Test
-  @DisplayName("answers a wrong method with a 405 problem")
+  @DisplayName("answers a wrong method with a 405 problem naming the methods the path takes in Allow")
   void wrongMethod() {
-    assertProblem(api.delete("/api/v1/auth/login", null), 405);
+    Response delete = api.delete("/api/v1/auth/login", null);
+    assertProblem(delete, 405);
+    assertThat(delete.header("Allow")).isEqualTo("POST");
+    String key = api.newProjectKey();
+    Response put = api.send(api.request("/api/v1/traces/some-trace").header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
+    assertProblem(put, 405);
+    assertThat(put.header("Allow")).isEqualTo("DELETE, GET, HEAD");
   }
 
   @Test

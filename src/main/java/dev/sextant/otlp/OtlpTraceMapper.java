@@ -1,6 +1,7 @@
 package dev.sextant.otlp;
 
 import com.google.protobuf.ByteString;
+import dev.sextant.http.Validator;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -8,7 +9,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
-import dev.sextant.http.Validator;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -171,7 +171,7 @@ public final class OtlpTraceMapper {
     for (String key : keys) {
       AnyValue value = attributes.get(key);
       String text = value == null ? null : OtlpValues.asText(value);
-      if (text != null && text.length() <= Validator.MAX_NAME && Validator.textProblem(text) == null) {
+      if (text != null && !Validator.longerThan(text, Validator.MAX_NAME) && Validator.textProblem(text) == null) {
         attributes.remove(key);
         return text;
       }

@@ -130,7 +130,7 @@ public final class Validator {
     return v;
   }
 
-  /** A finite number at least {@code min}. */
+  /** A finite number from {@code min} to {@code max}. */
   public Double optionalDouble(String field, double min, double max) {
     Object value = scalar(field);
     if (value == null) {

@@ -4,6 +4,7 @@ import dev.sextant.config.ConfigException;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.embedded.EmbeddedServices;
+import dev.sextant.server.Application;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.sextant.auth;
 
 import dev.sextant.common.Ids;
-import dev.sextant.common.Timestamps;
+import dev.sextant.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -78,6 +78,6 @@ public final class ApiKeyService {
         .put("id", row.getUUID("id").toString())
         .put("name", row.getString("name"))
         .put("prefix", row.getString("key_prefix"))
-        .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")));
+        .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
   }
 }

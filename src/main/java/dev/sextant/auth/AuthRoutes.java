@@ -1,24 +1,26 @@
 package dev.sextant.auth;
 
 import dev.sextant.common.Ids;
-import dev.sextant.common.Timestamps;
+import dev.sextant.common.Times;
 import dev.sextant.config.SextantConfig.AuthConfig;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.JsonBodies;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Responses;
-import dev.sextant.http.Validator;
+import dev.sextant.http.Routes;
+import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /** Signup, login and logout of people (API.md section 3). */
-public final class AuthRoutes {
+public final class AuthRoutes implements Routes {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
   private static final int MIN_PASSWORD = 10;
@@ -33,28 +35,21 @@ public final class AuthRoutes {
   private final PasswordHasher hasher;
   private final AuthConfig config;
 
-  private AuthRoutes(Vertx vertx, Authenticator authenticator, UserRepository users,
-      PasswordHasher hasher, AuthConfig config) {
+  public AuthRoutes(Vertx vertx, Pool pool, Authenticator authenticator, AuthConfig config) {
     this.vertx = vertx;
     this.authenticator = authenticator;
-    this.users = users;
-    this.hasher = hasher;
+    this.users = new UserRepository(pool);
+    this.hasher = new PasswordHasher(config);
     this.config = config;
   }
 
-  /** Mounts the routes and returns the authenticator the other resources guard theirs with. */
-  public static Authenticator mount(Router router, Vertx vertx, io.vertx.sqlclient.Pool pool,
-      AuthConfig config, ApiKeyService apiKeys, CredentialCache credentials) {
-    UserRepository users = new UserRepository(pool);
-    Authenticator authenticator = new Authenticator(users, apiKeys, credentials);
-    AuthRoutes routes =
-        new AuthRoutes(vertx, authenticator, users, new PasswordHasher(config), config);
-    router.post("/api/v1/auth/signup").handler(AsyncHandler.of(routes::signup));
-    router.post("/api/v1/auth/login").handler(AsyncHandler.of(routes::login));
+  @Override
+  public void mount(Router router) {
+    router.post("/api/v1/auth/signup").handler(AsyncHandler.of(this::signup));
+    router.post("/api/v1/auth/login").handler(AsyncHandler.of(this::login));
     router.post("/api/v1/auth/logout")
         .handler(authenticator.requireSession())
-        .handler(AsyncHandler.of(routes::logout));
-    return authenticator;
+        .handler(AsyncHandler.of(this::logout));
   }
 
   private Future<?> signup(RoutingContext ctx) {
@@ -69,7 +64,7 @@ public final class AuthRoutes {
     v.validate();
     return hasher.hash(vertx, password)
         .compose(hash -> users.insert(Ids.newUuid(), email.trim(), name.trim(), hash))
-        .compose(user -> Responses.json(ctx, 201, userJson(user)));
+        .compose(user -> Responses.json(ctx, 201, AuthJson.user(user)));
   }
 
   private Future<?> login(RoutingContext ctx) {
@@ -99,7 +94,7 @@ public final class AuthRoutes {
     return users.insertSession(Tokens.hash(token), user.id(), expiresAt)
         .compose(v -> Responses.json(ctx, 200, new JsonObject()
             .put("token", token)
-            .put("expires_at", Timestamps.format(expiresAt))));
+            .put("expires_at", Times.format(expiresAt))));
   }
 
   private Future<?> logout(RoutingContext ctx) {
@@ -107,14 +102,5 @@ public final class AuthRoutes {
     return users.deleteSession(tokenHash)
         .andThen(v -> authenticator.forgetSession(tokenHash))
         .compose(v -> Responses.noContent(ctx));
-  }
-
-  /** The public shape of a user. */
-  public static JsonObject userJson(Principal.User user) {
-    return new JsonObject()
-        .put("id", user.id().toString())
-        .put("email", user.email())
-        .put("name", user.name())
-        .put("created_at", Timestamps.format(user.createdAt()));
   }
 }

@@ -1,9 +1,11 @@
 package dev.sextant.auth;
 
+import dev.sextant.http.BearerToken;
 import dev.sextant.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 
 /**
  * Resolves {@code Authorization: Bearer} credentials: {@code sxs_} session tokens to a
@@ -23,8 +25,8 @@ public final class Authenticator {
   private final ApiKeyService apiKeys;
   private final CredentialCache cache;
 
-  Authenticator(UserRepository users, ApiKeyService apiKeys, CredentialCache cache) {
-    this.users = users;
+  public Authenticator(Pool pool, ApiKeyService apiKeys, CredentialCache cache) {
+    this.users = new UserRepository(pool);
     this.apiKeys = apiKeys;
     this.cache = cache;
   }
@@ -61,7 +63,7 @@ public final class Authenticator {
 
   private void authenticate(RoutingContext ctx, String prefix, String wrongKind, String kind,
       java.util.function.Function<byte[], Future<? extends Principal>> lookup) {
-    String token = bearerToken(ctx);
+    String token = BearerToken.of(ctx.request());
     if (token == null) {
       ctx.fail(Problem.unauthorized("Missing bearer token"));
       return;
@@ -95,14 +97,5 @@ public final class Authenticator {
         ctx.next();
       }
     });
-  }
-
-  private static String bearerToken(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String token = header.substring(7).trim();
-    return token.isEmpty() ? null : token;
   }
 }

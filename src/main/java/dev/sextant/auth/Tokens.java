@@ -1,8 +1,6 @@
 package dev.sextant.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.sextant.common.Digests;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -29,11 +27,7 @@ public final class Tokens {
   }
 
   public static byte[] hash(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Digests.sha256(token);
   }
 
   private static String randomPart() {

@@ -1,8 +1,8 @@
 package dev.sextant.auth;
 
+import dev.sextant.db.SqlStates;
 import dev.sextant.http.Problem;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -25,7 +25,7 @@ final class UserRepository {
     return pool.preparedQuery(AuthSql.INSERT_USER)
         .execute(Tuple.of(id, email, name, passwordHash))
         .map(rows -> toUser(rows.iterator().next()))
-        .recover(e -> isUniqueViolation(e)
+        .recover(e -> SqlStates.isUniqueViolation(e)
             ? Future.failedFuture(Problem.conflict("An account with this email already exists"))
             : Future.failedFuture(e));
   }
@@ -63,9 +63,5 @@ final class UserRepository {
   private static Principal.User toUser(Row row) {
     return new Principal.User(row.getUUID("id"), row.getString("email"), row.getString("name"),
         row.getOffsetDateTime("created_at"));
-  }
-
-  static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

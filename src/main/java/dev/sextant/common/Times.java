@@ -4,11 +4,13 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Timestamps on input: RFC 3339 with any offset, or epoch nanoseconds as a decimal string (as OTLP
- * sends them). Anything outside years 1970..9999 is refused rather than stored.
+ * Timestamps on the wire. On input: RFC 3339 with any offset, or epoch nanoseconds as a decimal
+ * string (as OTLP sends them); anything outside years 1970..9999 is refused rather than stored. On
+ * output: RFC 3339 in UTC with milliseconds, e.g. {@code 2026-11-26T20:18:38.123Z}.
  */
 public final class Times {
 
@@ -16,7 +18,15 @@ public final class Times {
 
   private static final String MAX_NANOS = Long.toString(Long.MAX_VALUE);
 
+  private static final DateTimeFormatter OUTPUT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private Times() {}
+
+  /** The wire form of {@code time}; null for null. */
+  public static String format(OffsetDateTime time) {
+    return time == null ? null : OUTPUT.format(time.toInstant());
+  }
 
   /** The parsed time in UTC, or null when {@code value} is not a timestamp this API accepts. */
   public static OffsetDateTime parse(String value) {

@@ -9,14 +9,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
+import dev.sextant.validation.Utf8;
 import java.io.IOException;
-import java.util.List;
 
 /** Reads request bodies as JSON within the contract's limits. */
 public final class JsonBodies {
 
-  /** A JSON value kept for a client (input, output, metadata, attributes) nests at most this deep. */
-  public static final int MAX_NESTING = 64;
   /**
    * A whole body may nest deeper, so that a value nested too deep is refused as a field of its
    * item, not with the whole batch; this bound only keeps parsing cheap.
@@ -30,7 +28,7 @@ public final class JsonBodies {
 
   /** The body as a JSON object, or a 400 {@link Problem} saying what is wrong with it. */
   public static JsonObject object(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    Buffer body = RequestBody.of(ctx);
     if (body == null || body.length() == 0) {
       throw Problem.badRequest("A JSON object body is required");
     }
@@ -54,8 +52,7 @@ public final class JsonBodies {
       return JacksonCodec.fromParser(parser, Object.class);
     } catch (DecodeException e) {
       if (e.getCause() instanceof StreamConstraintsException) {
-        throw Problem.validation(List.of(new Problem.FieldError("body",
-            "JSON nesting is deeper than " + MAX_BODY_NESTING + " levels")));
+        throw Problem.invalid("body", "JSON nesting is deeper than " + MAX_BODY_NESTING + " levels");
       }
       throw Problem.badRequest("The request body is not valid JSON");
     } catch (IOException e) {

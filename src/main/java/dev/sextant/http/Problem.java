@@ -1,5 +1,6 @@
 package dev.sextant.http;
 
+import dev.sextant.validation.FieldError;
 import java.util.List;
 import java.util.Map;
 
@@ -8,9 +9,6 @@ import java.util.Map;
  * {@link ProblemHandler}. It carries no stack trace: it is an answer, not a bug.
  */
 public final class Problem extends RuntimeException {
-
-  /** One invalid input field: {@code field} is a dotted path into the request. */
-  public record FieldError(String field, String message) {}
 
   private final int status;
   private final String type;
@@ -28,6 +26,11 @@ public final class Problem extends RuntimeException {
 
   public static Problem of(int status, String detail) {
     return new Problem(status, "about:blank", detail, List.of(), Map.of());
+  }
+
+  /** A 400 naming {@code field} and what is wrong with it. */
+  public static Problem invalid(String field, String message) {
+    return validation(List.of(new FieldError(field, message)));
   }
 
   public static Problem validation(List<FieldError> errors) {

@@ -1,5 +1,6 @@
 package dev.sextant.http;
 
+import dev.sextant.validation.InvalidInputException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
@@ -33,6 +35,17 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   private ProblemHandler(int routedStatus, AllowedMethods allowed) {
     this.routedStatus = routedStatus;
     this.allowed = allowed;
+  }
+
+  /**
+   * Answers every error status of {@code router} with problem+json; call it once every route is
+   * mounted (a 405 names the methods the routes of its path take).
+   */
+  public static void registerOn(Router router) {
+    AllowedMethods allowed = new AllowedMethods(router);
+    for (int status = 400; status < 600; status++) {
+      router.errorHandler(status, forStatus(status, allowed));
+    }
   }
 
   /**
@@ -89,6 +102,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof Problem problem) {
       return problem;
     }
+    if (failure instanceof InvalidInputException invalid) {
+      return Problem.validation(invalid.errors());
+    }
     if (failure instanceof HttpException http && http.getStatusCode() < 500) {
       return Problem.of(http.getStatusCode(), detailFor(http.getStatusCode(), http.getPayload()));
     }
@@ -123,15 +139,15 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return failure instanceof ConnectionPoolTooBusyException
         || failure instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())
         || failure instanceof java.util.concurrent.TimeoutException
-        // how the pools report that no connection freed up within connect_timeout_ms
-        || isTimeout(failure, io.vertx.core.impl.NoStackTraceThrowable.class)
-        || isTimeout(failure, io.vertx.core.VertxException.class)
+        // how the pools report that no connection freed up within connect_timeout_ms: a bare
+        // Throwable or a VertxException whose message names the timeout
+        || isTimeout(failure)
         || failure instanceof java.net.ConnectException
         || failure instanceof io.vertx.sqlclient.ClosedConnectionException;
   }
 
-  private static boolean isTimeout(Throwable failure, Class<? extends Throwable> type) {
-    return type.isInstance(failure) && failure.getMessage() != null
+  private static boolean isTimeout(Throwable failure) {
+    return failure != null && failure.getMessage() != null
         && failure.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout");
   }
 

@@ -2,6 +2,7 @@ package dev.sextant.http;
 
 import dev.sextant.common.Cursors;
 import dev.sextant.common.Times;
+import dev.sextant.validation.Validator;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -105,6 +106,6 @@ public final class QueryParams {
   }
 
   private static Problem invalid(String name, String message) {
-    return Problem.validation(List.of(new Problem.FieldError(name, message)));
+    return Problem.invalid(name, message);
   }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,8 +63,7 @@ public final class RequestDecodingHandler implements Handler<RoutingContext> {
     for (int i = codings.size() - 1; i >= 0; i--) {
       bytes = decode(codings.get(i), bytes, limit);
     }
-    // RoutingContext has no public setter for the body; BodyHandler sets it the same way
-    ((RoutingContextInternal) ctx).setBody(Buffer.buffer(bytes));
+    RequestBody.replaceWithDecoded(ctx, Buffer.buffer(bytes));
     ctx.next();
   }
 

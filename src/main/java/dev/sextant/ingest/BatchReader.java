@@ -3,7 +3,7 @@ package dev.sextant.ingest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sextant.http.JsonBodies;
-import dev.sextant.http.RawJson;
+import dev.sextant.validation.RawJson;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package dev.sextant.ingest;
 
+import dev.sextant.db.SqlStates;
 import dev.sextant.ingest.Writes.ScoreWrite;
 import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -106,8 +106,7 @@ final class IngestRepository {
 
   /** A span of a trace this transaction created was stored already (see INSERT_SPANS). */
   private static boolean isDuplicateSpan(Throwable failure) {
-    return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && "spans_pkey".equals(pg.getConstraint());
+    return SqlStates.isUniqueViolation(failure, "spans_pkey");
   }
 
   private static Future<?> run(SqlConnection conn, String sql, Tuple params) {

@@ -1,8 +1,10 @@
 package dev.sextant.ingest;
 
+import dev.sextant.http.Routes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.JsonBodies;
+import dev.sextant.http.RequestBody;
 import dev.sextant.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -13,22 +15,24 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /** {@code POST /api/v1/ingest}: Sextant's own batch API (API.md 4.1). */
-public final class IngestRoutes {
+public final class IngestRoutes implements Routes {
 
   private final IngestService ingest;
+  private final Authenticator auth;
 
-  private IngestRoutes(IngestService ingest) {
+  public IngestRoutes(IngestService ingest, Authenticator auth) {
     this.ingest = ingest;
+    this.auth = auth;
   }
 
-  public static void mount(Router router, IngestService ingest, Authenticator auth) {
-    IngestRoutes routes = new IngestRoutes(ingest);
+  @Override
+  public void mount(Router router) {
     router.post("/api/v1/ingest").handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(routes::ingestBatch));
+        .handler(AsyncHandler.of(this::ingestBatch));
   }
 
   private Future<?> ingestBatch(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    Buffer body = RequestBody.of(ctx);
     JsonArray batch = body == null ? null : BatchReader.read(JsonBodies.utf8(body));
     if (batch == null) { // not the usual shape: read it whole, to say what is wrong
       batch = IngestService.batchOf(JsonBodies.object(ctx));

@@ -3,7 +3,7 @@ package dev.sextant.ingest;
 import dev.sextant.cache.ResponseCache;
 import dev.sextant.common.Ids;
 import dev.sextant.http.Problem;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.Validator;
 import dev.sextant.ingest.Writes.ScoreWrite;
 import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;
@@ -82,12 +82,10 @@ public final class IngestService {
   public static JsonArray batchOf(JsonObject body) {
     Object batch = body.getValue("batch");
     if (!(batch instanceof JsonArray array)) {
-      throw Problem.validation(List.of(new Problem.FieldError("batch",
-          batch == null ? "required" : "must be an array")));
+      throw Problem.invalid("batch", batch == null ? "required" : "must be an array");
     }
     if (array.size() > MAX_ITEMS) {
-      throw Problem.validation(List.of(new Problem.FieldError("batch",
-          "must have at most " + MAX_ITEMS + " items")));
+      throw Problem.invalid("batch", "must have at most " + MAX_ITEMS + " items");
     }
     return array;
   }

@@ -1,7 +1,7 @@
 package dev.sextant.ingest;
 
 import dev.sextant.common.Ids;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.Validator;
 import dev.sextant.ingest.Writes.ScoreWrite;
 import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;

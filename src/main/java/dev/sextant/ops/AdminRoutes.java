@@ -1,12 +1,13 @@
 package dev.sextant.ops;
 
-import dev.sextant.auth.CredentialCache;
 import dev.sextant.cache.CacheMetrics;
 import dev.sextant.cache.ResilientRedis;
 import dev.sextant.cache.ResponseCache;
 import dev.sextant.http.AsyncHandler;
+import dev.sextant.http.BearerToken;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Responses;
+import dev.sextant.http.Routes;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -21,35 +22,40 @@ import java.security.MessageDigest;
  * Admin endpoints, behind the configured admin token. With no token configured they do not exist
  * (404), so an unconfigured deployment exposes nothing.
  */
-public final class AdminRoutes {
+public final class AdminRoutes implements Routes {
 
+  private final String adminToken;
   private final MeterRegistry registry;
   private final RouteStats routeStats;
   private final CacheMetrics cacheMetrics;
   private final ResponseCache cache;
-  private final CredentialCache credentials;
+  private final Runnable forgetCredentials;
   private final ResilientRedis redis;
 
-  private AdminRoutes(MeterRegistry registry, RouteStats routeStats, CacheMetrics cacheMetrics,
-      ResponseCache cache, CredentialCache credentials, ResilientRedis redis) {
+  /**
+   * With a null {@code adminToken} nothing is mounted. {@code forgetCredentials} empties the
+   * in-process credential caches on a flush.
+   */
+  public AdminRoutes(String adminToken, MeterRegistry registry, RouteStats routeStats,
+      CacheMetrics cacheMetrics, ResponseCache cache, Runnable forgetCredentials,
+      ResilientRedis redis) {
+    this.adminToken = adminToken;
     this.registry = registry;
     this.routeStats = routeStats;
     this.cacheMetrics = cacheMetrics;
     this.cache = cache;
-    this.credentials = credentials;
+    this.forgetCredentials = forgetCredentials;
     this.redis = redis;
   }
 
-  public static void mount(Router router, String adminToken, MeterRegistry registry,
-      RouteStats routeStats, CacheMetrics cacheMetrics, ResponseCache cache,
-      CredentialCache credentials, ResilientRedis redis) {
+  @Override
+  public void mount(Router router) {
     if (adminToken == null) {
       return;
     }
-    AdminRoutes routes = new AdminRoutes(registry, routeStats, cacheMetrics, cache, credentials, redis);
     Handler<RoutingContext> admin = requireAdmin(adminToken);
-    router.get("/api/v1/admin/performance").handler(admin).handler(AsyncHandler.of(routes::getPerformance));
-    router.post("/api/v1/admin/cache/flush").handler(admin).handler(AsyncHandler.of(routes::flushCache));
+    router.get("/api/v1/admin/performance").handler(admin).handler(AsyncHandler.of(this::getPerformance));
+    router.post("/api/v1/admin/cache/flush").handler(admin).handler(AsyncHandler.of(this::flushCache));
   }
 
   private Future<?> getPerformance(RoutingContext ctx) {
@@ -74,7 +80,7 @@ public final class AdminRoutes {
   }
 
   private Future<?> flushCache(RoutingContext ctx) {
-    credentials.clear();
+    forgetCredentials.run();
     return cache.flush()
         .recover(e -> Future.failedFuture(Problem.of(503, "Redis is unreachable; the cache could not be flushed")))
         .compose(v -> Responses.noContent(ctx));
@@ -83,9 +89,8 @@ public final class AdminRoutes {
   private static Handler<RoutingContext> requireAdmin(String token) {
     byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     return ctx -> {
-      String header = ctx.request().getHeader("Authorization");
-      String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-          ? header.substring(7).trim() : "";
+      String sent = BearerToken.of(ctx.request());
+      String given = sent == null ? "" : sent;
       if (MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
         ctx.next();
       } else {

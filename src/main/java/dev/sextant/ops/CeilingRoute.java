@@ -1,6 +1,7 @@
 package dev.sextant.ops;
 
 import dev.sextant.cache.ResilientRedis;
+import dev.sextant.http.Routes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Command;
@@ -12,13 +13,18 @@ import io.vertx.redis.client.Request;
  * cached-read throughput by this route's to show how close a cached read is to the floor cost of a
  * request that touches Redis once.
  */
-public final class CeilingRoute {
+public final class CeilingRoute implements Routes {
 
   private static final Buffer BODY = Buffer.buffer("{\"ok\":true}");
 
-  private CeilingRoute() {}
+  private final ResilientRedis redis;
 
-  public static void mount(Router router, ResilientRedis redis) {
+  public CeilingRoute(ResilientRedis redis) {
+    this.redis = redis;
+  }
+
+  @Override
+  public void mount(Router router) {
     String key = redis.key("bench", "ceiling");
     router.get("/bench/ceiling").handler(ctx -> redis.send(Request.cmd(Command.GET).arg(key))
         .onComplete(ar -> ctx.response().putHeader("Content-Type", "application/json").end(BODY)));

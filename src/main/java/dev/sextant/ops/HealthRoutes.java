@@ -1,5 +1,6 @@
 package dev.sextant.ops;
 
+import dev.sextant.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,20 +22,27 @@ import java.util.concurrent.TimeUnit;
  * an instance that is not draining; Redis only speeds things up, so its loss marks the instance
  * {@code degraded} but still ready.
  */
-public final class HealthRoutes {
+public final class HealthRoutes implements Routes {
 
   private static final long CHECK_TIMEOUT_MS = 2000;
 
-  private final HealthChecks checks;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Redis redis;
+  private final long redisTimeoutMs;
   private final Lifecycle lifecycle;
 
-  private HealthRoutes(HealthChecks checks, Lifecycle lifecycle) {
-    this.checks = checks;
+  public HealthRoutes(Vertx vertx, Pool pool, Redis redis, long redisTimeoutMs, Lifecycle lifecycle) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.redis = redis;
+    this.redisTimeoutMs = redisTimeoutMs;
     this.lifecycle = lifecycle;
   }
 
-  public static void mount(Router router, Vertx vertx, Pool pool, Redis redis,
-      long redisTimeoutMs, Lifecycle lifecycle) {
+  /** Each router gets checks of its own, run on its verticle's event loop. */
+  @Override
+  public void mount(Router router) {
     HealthChecks checks = HealthChecks.create(vertx)
         .register("postgres", CHECK_TIMEOUT_MS, promise -> complete(promise,
             pool.query("SELECT 1").execute()))
@@ -42,9 +50,8 @@ public final class HealthRoutes {
             redis.send(Request.cmd(Command.PING)).timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)))
         .register("cluster", promise -> promise.complete(
             Status.OK(new JsonObject().put("mode", "standalone"))));
-    HealthRoutes routes = new HealthRoutes(checks, lifecycle);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(routes::ready);
+    router.get("/health/ready").handler(ctx -> ready(ctx, checks));
   }
 
   private static void complete(Promise<Status> promise, Future<?> probe) {
@@ -53,7 +60,7 @@ public final class HealthRoutes {
         : Status.KO(new JsonObject().put("error", "unreachable"))));
   }
 
-  private void ready(RoutingContext ctx) {
+  private void ready(RoutingContext ctx, HealthChecks checks) {
     checks.checkStatus().onComplete(result -> {
       JsonArray list = new JsonArray();
       boolean postgres = false;

@@ -1,8 +1,8 @@
 package dev.sextant.otlp;
 
 import dev.sextant.http.JsonBodies;
-import dev.sextant.http.RawJson;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.RawJson;
+import dev.sextant.validation.Validator;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.Base64;
@@ -90,7 +90,7 @@ final class OtlpAttributesJson {
   }
 
   private void open(char bracket) {
-    if (++depth > JsonBodies.MAX_NESTING) {
+    if (++depth > Validator.MAX_NESTING) {
       note(Validator.TOO_DEEP);
     }
     out.append(bracket);

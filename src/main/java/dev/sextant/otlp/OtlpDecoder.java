@@ -3,7 +3,7 @@ package dev.sextant.otlp;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import dev.sextant.http.Utf8;
+import dev.sextant.validation.Utf8;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

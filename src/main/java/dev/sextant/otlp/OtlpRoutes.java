@@ -1,9 +1,11 @@
 package dev.sextant.otlp;
 
+import dev.sextant.http.Routes;
 import com.google.protobuf.CodedOutputStream;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.ContentTypeHandler;
+import dev.sextant.http.RequestBody;
 import dev.sextant.ingest.IngestService;
 import dev.sextant.ingest.IngestService.ItemResult;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
@@ -25,7 +27,7 @@ import java.util.List;
  * Spans go through the same validation and transactional write as the batch API; spans that
  * cannot be taken are counted in {@code partial_success}.
  */
-public final class OtlpRoutes {
+public final class OtlpRoutes implements Routes {
 
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
@@ -36,23 +38,26 @@ public final class OtlpRoutes {
 
   private final Vertx vertx;
   private final IngestService ingest;
+  private final Authenticator auth;
 
-  private OtlpRoutes(Vertx vertx, IngestService ingest) {
+  public OtlpRoutes(Vertx vertx, IngestService ingest, Authenticator auth) {
     this.vertx = vertx;
     this.ingest = ingest;
+    this.auth = auth;
   }
 
-  public static void mount(Router router, Vertx vertx, IngestService ingest, Authenticator auth) {
-    OtlpRoutes routes = new OtlpRoutes(vertx, ingest);
+  @Override
+  public void mount(Router router) {
     router.post("/v1/traces")
         .handler(ContentTypeHandler.of("/v1/", PROTOBUF, JSON))
         .handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(routes::exportTraces));
+        .handler(AsyncHandler.of(this::exportTraces));
   }
 
   private Future<?> exportTraces(RoutingContext ctx) {
     boolean json = isJson(ctx);
-    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    Buffer sent = RequestBody.of(ctx);
+    Buffer body = sent == null ? Buffer.buffer() : sent;
     Future<OtlpTraceMapper.Mapped> mapped = body.length() <= DECODE_INLINE_MAX_BYTES
         ? Future.future(p -> p.complete(decodeAndMap(json, body)))
         : vertx.executeBlocking(() -> decodeAndMap(json, body), false);

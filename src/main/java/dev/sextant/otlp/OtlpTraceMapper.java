@@ -1,7 +1,7 @@
 package dev.sextant.otlp;
 
 import com.google.protobuf.ByteString;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.Validator;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

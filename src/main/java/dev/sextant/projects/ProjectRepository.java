@@ -1,6 +1,6 @@
 package dev.sextant.projects;
 
-import dev.sextant.common.Timestamps;
+import dev.sextant.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +55,6 @@ final class ProjectRepository {
         .put("id", row.getUUID("id").toString())
         .put("name", row.getString("name"))
         .put("retention_days", row.getInteger("retention_days"))
-        .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")));
+        .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
   }
 }

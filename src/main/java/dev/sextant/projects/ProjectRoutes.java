@@ -1,7 +1,8 @@
 package dev.sextant.projects;
 
+import dev.sextant.http.Routes;
 import dev.sextant.auth.ApiKeyService;
-import dev.sextant.auth.AuthRoutes;
+import dev.sextant.auth.AuthJson;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.auth.Principal;
 import dev.sextant.common.Ids;
@@ -9,7 +10,7 @@ import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.JsonBodies;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Responses;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,34 +22,36 @@ import java.util.UUID;
  * Projects, their API keys, and the account view {@code /me} (API.md section 3). A project someone
  * does not belong to answers 404, exactly like one that does not exist.
  */
-public final class ProjectRoutes {
+public final class ProjectRoutes implements Routes {
 
   private static final int DEFAULT_RETENTION_DAYS = 30;
   private static final String NO_PROJECT = "No such project";
 
   private final ProjectRepository projects;
   private final ApiKeyService apiKeys;
+  private final Authenticator auth;
 
-  private ProjectRoutes(ProjectRepository projects, ApiKeyService apiKeys) {
-    this.projects = projects;
+  public ProjectRoutes(Pool pool, Authenticator auth, ApiKeyService apiKeys) {
+    this.projects = new ProjectRepository(pool);
     this.apiKeys = apiKeys;
+    this.auth = auth;
   }
 
-  public static void mount(Router router, Pool pool, Authenticator auth, ApiKeyService apiKeys) {
-    ProjectRoutes routes = new ProjectRoutes(new ProjectRepository(pool), apiKeys);
-    router.get("/api/v1/me").handler(auth.requireSession()).handler(AsyncHandler.of(routes::getMe));
+  @Override
+  public void mount(Router router) {
+    router.get("/api/v1/me").handler(auth.requireSession()).handler(AsyncHandler.of(this::getMe));
     router.post("/api/v1/projects").handler(auth.requireSession())
-        .handler(AsyncHandler.of(routes::createProject));
+        .handler(AsyncHandler.of(this::createProject));
     router.get("/api/v1/projects").handler(auth.requireSession())
-        .handler(AsyncHandler.of(routes::listProjects));
+        .handler(AsyncHandler.of(this::listProjects));
     router.post("/api/v1/projects/:id/api-keys").handler(auth.requireSession())
-        .handler(AsyncHandler.of(routes::createApiKey));
+        .handler(AsyncHandler.of(this::createApiKey));
     router.get("/api/v1/projects/:id/api-keys").handler(auth.requireSession())
-        .handler(AsyncHandler.of(routes::listApiKeys));
+        .handler(AsyncHandler.of(this::listApiKeys));
     router.delete("/api/v1/projects/:id/api-keys/:keyId").handler(auth.requireSession())
-        .handler(AsyncHandler.of(routes::revokeApiKey));
+        .handler(AsyncHandler.of(this::revokeApiKey));
     router.get("/api/v1/project").handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(routes::getKeyProject));
+        .handler(AsyncHandler.of(this::getKeyProject));
   }
 
   private Future<?> getMe(RoutingContext ctx) {
@@ -62,7 +65,7 @@ public final class ProjectRoutes {
             .put("name", project.getString("name"))
             .put("role", project.getString("role")));
       });
-      return Responses.json(ctx, 200, AuthRoutes.userJson(user).put("projects", summaries));
+      return Responses.json(ctx, 200, AuthJson.user(user).put("projects", summaries));
     });
   }
 

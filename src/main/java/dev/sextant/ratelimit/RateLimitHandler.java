@@ -1,7 +1,8 @@
 package dev.sextant.ratelimit;
 
-import dev.sextant.auth.Tokens;
+import dev.sextant.common.Digests;
 import dev.sextant.config.SextantConfig.RateLimitConfig;
+import dev.sextant.http.BearerToken;
 import dev.sextant.http.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class RateLimitHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
+  /** How API keys begin (they are made by the auth resource): each is limited on its own. */
+  private static final String API_KEY_PREFIX = "sxk_";
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000).setLocalOnly(true);
 
   private final List<String> trustedProxies;
@@ -83,9 +86,9 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   /** Who is limited: the API key (by hash, never the secret) for data-plane calls, else the IP. */
   private String subject(RoutingContext ctx, String group) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (group.equals("default") && auth != null && auth.regionMatches(true, 0, "Bearer sxk_", 0, 11)) {
-      return "key:" + HexFormat.of().formatHex(Tokens.hash(auth.substring(7).trim()), 0, 16);
+    String token = BearerToken.of(ctx.request());
+    if (group.equals("default") && token != null && token.startsWith(API_KEY_PREFIX)) {
+      return "key:" + HexFormat.of().formatHex(Digests.sha256(token), 0, 16);
     }
     return "ip:" + clientIp(ctx);
   }

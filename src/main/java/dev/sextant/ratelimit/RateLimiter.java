@@ -1,6 +1,7 @@
 package dev.sextant.ratelimit;
 
 import dev.sextant.cache.ResilientRedis;
+import dev.sextant.common.Digests;
 import dev.sextant.config.SextantConfig.RateLimitConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -9,9 +10,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -109,7 +107,7 @@ public final class RateLimiter {
       """;
 
   /** Sent as EVALSHA: Redis then neither receives nor hashes the script on every call. */
-  private static final String SLIDING_LOG_SHA = sha1Hex(SLIDING_LOG);
+  private static final String SLIDING_LOG_SHA = HexFormat.of().formatHex(Digests.sha1(SLIDING_LOG));
 
   private final Vertx vertx;
   private final ResilientRedis redis;
@@ -312,14 +310,6 @@ public final class RateLimiter {
     return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
   }
 
-  private static String sha1Hex(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-1", e);
-    }
-  }
 
   /**
    * The decision for the {@code position}-th request (from 0) of a batch that followed {@code ahead}

@@ -1,6 +1,6 @@
 package dev.sextant.traces;
 
-import dev.sextant.common.Timestamps;
+import dev.sextant.common.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -20,16 +20,16 @@ final class TraceJson {
         .put("session_id", row.getString("session_id"))
         .put("release", row.getString("release"))
         .put("tags", tags == null ? new JsonArray() : new JsonArray(java.util.List.of(tags)))
-        .put("start_time", Timestamps.format(row.getOffsetDateTime("start_time")))
-        .put("end_time", Timestamps.format(row.getOffsetDateTime("end_time")))
+        .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
+        .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
         .put("status", row.getBoolean("is_error") ? "error" : "ok")
         .put("span_count", row.getInteger("span_count"))
         .put("input_tokens", row.getLong("input_tokens"))
         .put("output_tokens", row.getLong("output_tokens"))
         .put("total_cost", row.getDouble("total_cost"))
         .put("latency_ms", milliseconds(row, "latency_ms"))
-        .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")))
-        .put("updated_at", Timestamps.format(row.getOffsetDateTime("updated_at")));
+        .put("created_at", Times.format(row.getOffsetDateTime("created_at")))
+        .put("updated_at", Times.format(row.getOffsetDateTime("updated_at")));
   }
 
   static JsonObject detail(Row row) {
@@ -46,8 +46,8 @@ final class TraceJson {
         .put("parent_id", row.getString("parent_id"))
         .put("name", row.getString("name"))
         .put("kind", row.getString("kind"))
-        .put("start_time", Timestamps.format(row.getOffsetDateTime("start_time")))
-        .put("end_time", Timestamps.format(row.getOffsetDateTime("end_time")))
+        .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
+        .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
         .put("latency_ms", milliseconds(row, "latency_ms"))
         .put("status", row.getString("status"))
         .put("status_message", row.getString("status_message"))
@@ -70,7 +70,7 @@ final class TraceJson {
         .put("value", number != null ? number : row.getString("value_label"))
         .put("source", row.getString("source"))
         .put("comment", row.getString("comment"))
-        .put("created_at", Timestamps.format(row.getOffsetDateTime("created_at")));
+        .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
   }
 
   /** The one group of {@code group_by=none} over no trace at all. */

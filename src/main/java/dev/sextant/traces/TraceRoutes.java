@@ -1,5 +1,6 @@
 package dev.sextant.traces;
 
+import dev.sextant.http.Routes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.cache.ResponseCache;
 import dev.sextant.cache.ResponseCache.Staleness;
@@ -10,7 +11,7 @@ import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.Problem;
 import dev.sextant.http.QueryParams;
 import dev.sextant.http.Responses;
-import dev.sextant.http.Validator;
+import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Reading and deleting traces (API.md section 5); every read is scoped to the key's project. */
-public final class TraceRoutes {
+public final class TraceRoutes implements Routes {
 
   private static final Set<String> GROUPS = Set.of("none", "name", "model", "user_id", "release");
   private static final String NO_TRACE = "No such trace";
@@ -34,29 +35,30 @@ public final class TraceRoutes {
   private static final String STATS_CACHE = "trace_stats";
 
   private final TraceRepository traces;
+  private final Authenticator auth;
   private final ResponseCache cache;
   private final CacheConfig cacheConfig;
   /** Stats may be up to 60 s stale (API.md section 5): a slow one is not recomputed in line. */
   private final Staleness statsStaleness;
 
-  private TraceRoutes(TraceRepository traces, ResponseCache cache, CacheConfig cacheConfig) {
-    this.traces = traces;
+  public TraceRoutes(Pool pool, Authenticator auth, ResponseCache cache, CacheConfig cacheConfig) {
+    this.traces = new TraceRepository(pool);
+    this.auth = auth;
     this.cache = cache;
     this.cacheConfig = cacheConfig;
     this.statsStaleness = new Staleness(cacheConfig.traceStatsMaxStaleSeconds() * 1000L,
         cacheConfig.traceStatsStaleIfSlowerThanMs());
   }
 
-  public static void mount(Router router, Pool pool, Authenticator auth, ResponseCache cache,
-      CacheConfig cacheConfig) {
-    TraceRoutes routes = new TraceRoutes(new TraceRepository(pool), cache, cacheConfig);
-    router.get("/api/v1/traces").handler(auth.requireApiKey()).handler(AsyncHandler.of(routes::listTraces));
+  @Override
+  public void mount(Router router) {
+    router.get("/api/v1/traces").handler(auth.requireApiKey()).handler(AsyncHandler.of(this::listTraces));
     // before /:id, which would otherwise take "stats" for a trace id
     router.get("/api/v1/traces/stats").handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(routes::getStats));
-    router.get("/api/v1/traces/:id").handler(auth.requireApiKey()).handler(AsyncHandler.of(routes::getTrace));
+        .handler(AsyncHandler.of(this::getStats));
+    router.get("/api/v1/traces/:id").handler(auth.requireApiKey()).handler(AsyncHandler.of(this::getTrace));
     router.delete("/api/v1/traces/:id").handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(routes::deleteTrace));
+        .handler(AsyncHandler.of(this::deleteTrace));
   }
 
   private Future<?> listTraces(RoutingContext ctx) {

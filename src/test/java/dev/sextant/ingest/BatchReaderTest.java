@@ -2,7 +2,7 @@ package dev.sextant.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.http.RawJson;
+import dev.sextant.validation.RawJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

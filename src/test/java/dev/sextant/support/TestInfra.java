@@ -1,5 +1,6 @@
 package dev.sextant.support;
 
+import dev.sextant.db.Database;
 import dev.sextant.embedded.EmbeddedPostgres;
 import dev.sextant.embedded.EmbeddedRedis;
 import dev.sextant.embedded.FreePort;
@@ -65,10 +66,9 @@ public final class TestInfra {
 
   /** A blocking JDBC connection, for fixtures and plan checks in tests. */
   public static Connection jdbc(String url) throws SQLException {
-    PgConnectOptions options = PgConnectOptions.fromUri(url);
-    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
-        + options.getDatabase();
-    return DriverManager.getConnection(jdbcUrl, options.getUser(), options.getPassword());
+    PgConnectOptions options = Database.connectOptions(url);
+    return DriverManager.getConnection(Database.jdbcUrl(options), options.getUser(),
+        options.getPassword());
   }
 
   private static synchronized String adminUrl() {

@@ -1,6 +1,6 @@
 package dev.sextant.support;
 
-import dev.sextant.Application;
+import dev.sextant.server.Application;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,4 +1,4 @@
-package dev.sextant.http;
+package dev.sextant.validation;
 
 /**
  * A JSON object or array kept as the text the client sent, for a field stored as it is (the
@@ -10,7 +10,7 @@ public record RawJson(String text, String problem) {
 
   /** The text of an object or array {@code depth} levels deep, whose numbers were finite or not. */
   public static RawJson of(String text, int depth, boolean finiteNumbers) {
-    String problem = depth > JsonBodies.MAX_NESTING ? Validator.TOO_DEEP
+    String problem = depth > Validator.MAX_NESTING ? Validator.TOO_DEEP
         : !finiteNumbers ? Validator.NOT_FINITE
         : escapesNul(text) ? Validator.NUL
         : null;

@@ -1,10 +1,9 @@
-package dev.sextant;
+package dev.sextant.server;
 
 import dev.sextant.config.SextantConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
-import dev.sextant.http.ApiVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -78,7 +77,8 @@ public final class Application {
           .setMaxPoolSize(config.redis().poolSize())
           .setMaxWaitingHandlers(4096));
       Services services = Services.create(vertx, config, pool, redis, registry);
-      return vertx.deployVerticle(() -> new ApiVerticle(services, port),
+      Resources resources = Resources.create(vertx, services);
+      return vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
               new DeploymentOptions().setInstances(instances))
           .map(id -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);

@@ -1,8 +1,7 @@
-package dev.sextant.http;
+package dev.sextant.validation;
 
 import dev.sextant.common.Ids;
 import dev.sextant.common.Times;
-import dev.sextant.http.Problem.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -27,7 +26,9 @@ public final class Validator {
   public static final String NUL = "must not contain NUL characters";
   public static final String UNPAIRED_SURROGATE = "must be valid Unicode: it holds half of a surrogate pair";
   public static final String NOT_FINITE = "must not hold a number beyond the range of a double";
-  public static final String TOO_DEEP = "must be nested at most " + JsonBodies.MAX_NESTING + " levels deep";
+  /** A JSON value kept for a client (input, output, metadata, attributes) nests at most this deep. */
+  public static final int MAX_NESTING = 64;
+  public static final String TOO_DEEP = "must be nested at most " + MAX_NESTING + " levels deep";
 
   private final JsonObject input;
   private final String prefix;
@@ -256,10 +257,10 @@ public final class Validator {
     return String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList());
   }
 
-  /** Fails with a validation {@link Problem} if any field was invalid. */
+  /** Fails with an {@link InvalidInputException} naming every invalid field, if any. */
   public void validate() {
     if (!errors.isEmpty()) {
-      throw Problem.validation(errors);
+      throw new InvalidInputException(errors);
     }
   }
 
@@ -339,7 +340,7 @@ public final class Validator {
     if (value instanceof JsonArray a) {
       return unstorable(a.getList(), depth);
     }
-    if ((value instanceof Map || value instanceof List) && depth == JsonBodies.MAX_NESTING) {
+    if ((value instanceof Map || value instanceof List) && depth == MAX_NESTING) {
       return TOO_DEEP;
     }
     if (value instanceof Map<?, ?> map) {

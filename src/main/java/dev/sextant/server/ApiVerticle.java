@@ -1,7 +1,7 @@
-package dev.sextant.http;
+package dev.sextant.server;
 
-import dev.sextant.Services;
 import dev.sextant.config.SextantConfig.HttpConfig;
+import dev.sextant.http.InvalidRequestHandler;
 import dev.sextant.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,14 +10,16 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
 
 /** One HTTP server on the shared port; deployed once per core. */
-public final class ApiVerticle extends VerticleBase {
+final class ApiVerticle extends VerticleBase {
 
   private final Services services;
+  private final Resources resources;
   private final int port;
   private HttpServer server;
 
-  public ApiVerticle(Services services, int port) {
+  ApiVerticle(Services services, Resources resources, int port) {
     this.services = services;
+    this.resources = resources;
     this.port = port;
   }
 
@@ -42,7 +44,7 @@ public final class ApiVerticle extends VerticleBase {
         services.config().rateLimit(), services.localLimits());
     return limiter.serve().compose(limiterAddress -> {
       server = vertx.createHttpServer(options)
-          .requestHandler(ApiRouter.create(vertx, services, limiterAddress))
+          .requestHandler(ApiRouter.create(vertx, services, resources, limiterAddress))
           .invalidRequestHandler(new InvalidRequestHandler());
       return server.listen(port, http.host());
     });

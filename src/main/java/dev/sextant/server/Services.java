@@ -1,6 +1,5 @@
-package dev.sextant;
+package dev.sextant.server;
 
-import dev.sextant.auth.CredentialCache;
 import dev.sextant.cache.CacheMetrics;
 import dev.sextant.cache.ResilientRedis;
 import dev.sextant.cache.ResponseCache;
@@ -9,13 +8,17 @@ import dev.sextant.ops.Lifecycle;
 import dev.sextant.ops.RouteStats;
 import dev.sextant.ratelimit.LocalSlidingWindow;
 import dev.sextant.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 
-/** What every HTTP verticle shares: created once per process, handed in through constructors. */
+/**
+ * The infrastructure one process shares: pools, Redis behind its breaker, the metrics registry,
+ * the response cache and the process's lifecycle. Built once, handed to {@link Resources} and the
+ * verticles through constructors. No resource lives here.
+ */
 public record Services(
     SextantConfig config,
     Pool pool,
@@ -25,15 +28,13 @@ public record Services(
     Lifecycle lifecycle,
     CacheMetrics cacheMetrics,
     ResponseCache cache,
-    CredentialCache credentials,
     RouteStats routeStats,
     LocalSlidingWindow localLimits) {
 
   static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
       PrometheusMeterRegistry registry) {
     ResilientRedis resilient = new ResilientRedis(vertx, redis, config.redis());
-    // 0 closed, 1 half-open, 2 open
-    io.micrometer.core.instrument.Gauge.builder("sextant.circuit.breaker.state", resilient,
+    Gauge.builder("sextant.circuit.breaker.state", resilient,
             r -> switch (r.state()) {
               case CLOSED -> 0;
               case HALF_OPEN -> 1;
@@ -45,8 +46,6 @@ public record Services(
     return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
             config.http().compressionThresholdBytes()),
-        new CredentialCache(Duration.ofMillis(config.cache().nearCacheTtlMs()),
-            config.cache().nearCacheMaxEntries(), cacheMetrics),
         new RouteStats(config.slowRequestMs()),
         new LocalSlidingWindow(config.rateLimit().windowSeconds() * 1000L));
   }

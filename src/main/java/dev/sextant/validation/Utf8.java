@@ -1,4 +1,4 @@
-package dev.sextant.http;
+package dev.sextant.validation;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package dev.sextant.http;
+package dev.sextant.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

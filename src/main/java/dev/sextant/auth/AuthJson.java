@@ -1,0 +1,19 @@
+package dev.sextant.auth;
+
+import dev.sextant.common.Times;
+import io.vertx.core.json.JsonObject;
+
+/** The wire shapes of the auth resource, in one place. */
+public final class AuthJson {
+
+  private AuthJson() {}
+
+  /** The public shape of a user: never its password hash. */
+  public static JsonObject user(Principal.User user) {
+    return new JsonObject()
+        .put("id", user.id().toString())
+        .put("email", user.email())
+        .put("name", user.name())
+        .put("created_at", Times.format(user.createdAt()));
+  }
+}

@@ -5,32 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Authentication and the control plane refuse")
+@ExtendWith(ServerExtension.class)
 class AuthErrorsTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static ApiClient api;
 
   private static List<String> fields(Response r) {
     JsonArray errors = r.json().getJsonArray("errors");

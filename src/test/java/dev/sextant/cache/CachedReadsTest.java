@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.Await;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -16,23 +18,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Cached reads across two instances")
+@ExtendWith(ServerExtension.class)
 class CachedReadsTest {
 
-  private static TestServer a;
+  @Injected private static TestServer a;
   private static TestServer b;
 
   @BeforeAll
-  static void start() {
-    a = TestServer.start();
+  static void startSibling() {
     b = a.sibling();
   }
 
   @AfterAll
-  static void stop() {
+  static void stopSibling() {
     b.close();
-    a.close();
   }
 
   private static double counter(ApiClient api, String name, String cache) {

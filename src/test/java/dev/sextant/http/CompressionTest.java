@@ -6,28 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ProjectKey;
+import dev.sextant.support.ServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Response compression")
+@ExtendWith(ServerExtension.class)
 class CompressionTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-  private static String key;
+  @Injected private static ApiClient api;
+  @ProjectKey private static String key;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-    key = api.newProjectKey();
+  static void ingestTraces() {
     JsonArray items = new JsonArray();
     for (int i = 0; i < 200; i++) {
       items.add(trace(new JsonObject().put("name", "compressible trace " + i)));
@@ -36,11 +35,6 @@ class CompressionTest {
       items.add(span(new JsonObject().put("id", "s" + i).put("trace_id", "wide").put("name", "a span of a wide trace " + i)));
     }
     api.post("/api/v1/ingest", key, new JsonObject().put("batch", items));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -5,33 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Injected;
 import dev.sextant.support.RawHttp;
+import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Every response")
 class ProblemResponsesTest {
 
-  private static TestServer server;
-  private static ApiClient api;
+  @RegisterExtension
+  static final ServerExtension extension =
+      ServerExtension.withEnv(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", "4096"));
+
+  @Injected private static TestServer server;
+  @Injected private static ApiClient api;
   private static RawHttp raw;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", "4096"));
-    api = server.client;
+  static void connectRaw() {
     raw = new RawHttp(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,29 +16,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("A compressed request body")
 class RequestEncodingTest {
 
   private static final int LIMIT = 4096;
 
-  private static TestServer server;
-  private static ApiClient api;
+  @RegisterExtension
+  static final ServerExtension extension =
+      ServerExtension.withEnv(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", String.valueOf(LIMIT)));
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("SEXTANT_HTTP_BODY_LIMIT_BYTES", String.valueOf(LIMIT)));
-    api = server.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static ApiClient api;
 
   @Test
   @DisplayName("labelled gzip but sent plain gets a 400 problem with the usual headers")

@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ProjectKey;
+import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -19,29 +22,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Batch ingestion")
+@ExtendWith(ServerExtension.class)
 class IngestTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-  private static String key;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-    key = api.newProjectKey();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static TestServer server;
+  @Injected private static ApiClient api;
+  @ProjectKey private static String key;
 
   private static String uid() {
     return UUID.randomUUID().toString();

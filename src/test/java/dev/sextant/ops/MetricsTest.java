@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ServerExtension;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Metrics")
+@ExtendWith(ServerExtension.class)
 class MetricsTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static ApiClient api;
 
   @Test
   @DisplayName("expose an HTTP latency histogram labelled by route template, never by raw path")

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ProjectKey;
+import dev.sextant.support.ServerExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -27,31 +29,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("An OpenTelemetry SDK exporting over OTLP/HTTP")
+@ExtendWith(ServerExtension.class)
 class OtlpExportTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-  private static String key;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-    key = api.newProjectKey();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static ApiClient api;
+  @ProjectKey private static String key;
 
   private static OtlpHttpSpanExporter exporter(boolean json, String compression) throws Exception {
     OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()

@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("The control plane")
+@ExtendWith(ServerExtension.class)
 class ControlPlaneFlowTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @Injected private static TestServer server;
+  @Injected private static ApiClient api;
 
   @Test
   @DisplayName("takes a person from signup through login, a project and an API key to an authenticated request")

@@ -8,29 +8,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.TestServer;
+import dev.sextant.support.Injected;
+import dev.sextant.support.ProjectKey;
+import dev.sextant.support.ServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Trace queries")
+@ExtendWith(ServerExtension.class)
 class TraceQueryTest {
 
-  private static TestServer server;
-  private static ApiClient api;
-  private static String key;
-  private static String otherKey;
+  @Injected private static ApiClient api;
+  @ProjectKey private static String key;
+  @ProjectKey private static String otherKey;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.client;
-    key = api.newProjectKey();
-    otherKey = api.newProjectKey();
+  static void ingestTraces() {
     Response r = api.post("/api/v1/ingest", key, batch(
         trace(new JsonObject().put("id", "t1").put("name", "chat").put("user_id", "alice").put("session_id", "s1")
             .put("release", "1.0").put("tags", new JsonArray().add("prod").add("eu"))
@@ -49,11 +47,6 @@ class TraceQueryTest {
         span(new JsonObject().put("id", "c").put("trace_id", "t3").put("model", "claude").put("status", "error")
             .put("start_time", "2026-11-22T10:00:00Z").put("end_time", "2026-11-22T10:00:02Z"))));
     assertThat(r.status()).isEqualTo(207);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static List<String> ids(String query) {

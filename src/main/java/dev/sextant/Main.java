@@ -7,6 +7,7 @@ import dev.sextant.embedded.EmbeddedServices;
 import dev.sextant.server.Application;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class Main {
       SextantConfig config = ConfigLoader.load(vertx, env).await();
       if (mode.equals("dev")) {
         embedded = EmbeddedServices.start(config.dataDir());
-        config = config.withDatabaseUrl(embedded.databaseUrl()).withRedisUrl(embedded.redisUrl());
+        config = ConfigLoader.load(vertx, withEmbeddedUrls(env, embedded)).await();
       } else {
         requireUrl(config.database().url(), "DATABASE_URL");
         requireUrl(config.redis().url(), "REDIS_URL");
@@ -62,6 +63,14 @@ public final class Main {
       closeQuietly(embedded);
       System.exit(1);
     }
+  }
+
+  /** {@code env} with the embedded servers' URLs as DATABASE_URL and REDIS_URL, which win over any set. */
+  private static Map<String, String> withEmbeddedUrls(Map<String, String> env, EmbeddedServices embedded) {
+    Map<String, String> result = new HashMap<>(env);
+    result.put("DATABASE_URL", embedded.databaseUrl());
+    result.put("REDIS_URL", embedded.redisUrl());
+    return result;
   }
 
   private static void requireUrl(String value, String variable) {

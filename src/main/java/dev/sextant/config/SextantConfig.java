@@ -1,6 +1,9 @@
 package dev.sextant.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The whole configuration, typed and immutable, built once at start-up from the layered
@@ -48,101 +51,83 @@ public record SextantConfig(
 
   /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
   public record RateLimitConfig(boolean enabled, int windowSeconds,
-      java.util.List<String> trustedProxies, java.util.Map<String, Integer> perMinute) {}
+      List<String> trustedProxies, Map<String, Integer> perMinute) {}
 
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
 
+  /**
+   * The typed view of the merged configuration. Every key is read as required: its default is in
+   * the shipped {@code conf/sextant.yaml} and nowhere else.
+   */
   public static SextantConfig fromJson(JsonObject json) {
-    JsonObject http = section(json, "http");
-    JsonObject db = section(json, "database");
-    JsonObject redis = section(json, "redis");
-    JsonObject auth = section(json, "auth");
+    ConfigReader root = ConfigReader.of(json);
+    ConfigReader http = root.section("http");
+    ConfigReader db = root.section("database");
+    ConfigReader redis = root.section("redis");
+    ConfigReader auth = root.section("auth");
     return new SextantConfig(
         new HttpConfig(
-            http.getString("host", "0.0.0.0"),
-            http.getInteger("port", 8080),
-            http.getInteger("instances", 0),
-            http.getInteger("body_limit_bytes", 1 << 20),
-            http.getInteger("ingest_body_limit_bytes", 5 << 20),
-            http.getInteger("compression_threshold_bytes", 1024),
-            http.getLong("drain_delay_ms", 0L),
-            http.getLong("shutdown_timeout_ms", 10_000L),
-            http.getBoolean("access_log", true)),
-        json.getString("data_dir", "./data"),
+            http.text("host"),
+            http.integer("port"),
+            http.integer("instances"),
+            http.integer("body_limit_bytes"),
+            http.integer("ingest_body_limit_bytes"),
+            http.integer("compression_threshold_bytes"),
+            http.longInteger("drain_delay_ms"),
+            http.longInteger("shutdown_timeout_ms"),
+            http.bool("access_log")),
+        root.text("data_dir"),
         new DatabaseConfig(
-            blankToNull(db.getString("url")),
-            db.getInteger("pool_size", 16),
-            db.getInteger("pipelining_limit", 256),
-            db.getInteger("max_wait_queue", 2048),
-            db.getInteger("connect_timeout_ms", 5000),
-            db.getInteger("statement_timeout_ms", 30000)),
+            db.optionalText("url"),
+            db.integer("pool_size"),
+            db.integer("pipelining_limit"),
+            db.integer("max_wait_queue"),
+            db.integer("connect_timeout_ms"),
+            db.integer("statement_timeout_ms")),
         new RedisConfig(
-            blankToNull(redis.getString("url")),
-            redis.getInteger("pool_size", 16),
-            redis.getLong("health_timeout_ms", 500L),
-            redis.getString("key_prefix", "sx:"),
-            redis.getLong("command_timeout_ms", 1000L),
-            redis.getInteger("breaker_max_failures", 5),
-            redis.getLong("breaker_reset_ms", 2000L)),
+            redis.optionalText("url"),
+            redis.integer("pool_size"),
+            redis.longInteger("health_timeout_ms"),
+            redis.text("key_prefix"),
+            redis.longInteger("command_timeout_ms"),
+            redis.integer("breaker_max_failures"),
+            redis.longInteger("breaker_reset_ms")),
         new AuthConfig(
-            auth.getInteger("session_ttl_hours", 168),
-            auth.getInteger("argon2_memory_kib", 19456),
-            auth.getInteger("argon2_iterations", 2),
-            auth.getInteger("argon2_parallelism", 1)),
-        blankToNull(section(json, "admin").getString("token")),
-        cacheConfig(section(json, "cache")),
-        rateLimitConfig(section(json, "ratelimit")),
-        section(json, "ops").getLong("slow_request_ms", 500L),
-        section(json, "bench").getBoolean("ceiling_route", false));
+            auth.integer("session_ttl_hours"),
+            auth.integer("argon2_memory_kib"),
+            auth.integer("argon2_iterations"),
+            auth.integer("argon2_parallelism")),
+        root.section("admin").optionalText("token"),
+        cacheConfig(root.section("cache")),
+        rateLimitConfig(root.section("ratelimit")),
+        root.section("ops").longInteger("slow_request_ms"),
+        root.section("bench").bool("ceiling_route"));
   }
 
-  private static CacheConfig cacheConfig(JsonObject cache) {
+  private static CacheConfig cacheConfig(ConfigReader cache) {
     return new CacheConfig(
-        cache.getBoolean("enabled", true),
-        cache.getInteger("trace_detail_ttl_seconds", 300),
-        cache.getInteger("trace_stats_ttl_seconds", 60),
-        cache.getInteger("trace_stats_max_stale_seconds", 60),
-        cache.getLong("trace_stats_stale_if_slower_than_ms", 50L),
-        cache.getLong("near_cache_ttl_ms", 500L),
-        cache.getLong("near_cache_max_entries", 100_000L));
+        cache.bool("enabled"),
+        cache.integer("trace_detail_ttl_seconds"),
+        cache.integer("trace_stats_ttl_seconds"),
+        cache.integer("trace_stats_max_stale_seconds"),
+        cache.longInteger("trace_stats_stale_if_slower_than_ms"),
+        cache.longInteger("near_cache_ttl_ms"),
+        cache.longInteger("near_cache_max_entries"));
   }
 
-  private static RateLimitConfig rateLimitConfig(JsonObject limits) {
-    java.util.Map<String, Integer> perMinute = new java.util.TreeMap<>();
-    for (String group : limits.fieldNames()) {
-      if (limits.getValue(group) instanceof JsonObject g && g.getValue("per_minute") != null) {
-        perMinute.put(group, g.getInteger("per_minute"));
+  /** Every section under {@code ratelimit} is a route group with its {@code per_minute}. */
+  private static RateLimitConfig rateLimitConfig(ConfigReader limits) {
+    Map<String, Integer> perMinute = new TreeMap<>();
+    for (String group : limits.keys()) {
+      if (limits.isSection(group)) {
+        perMinute.put(group, limits.section(group).integer("per_minute"));
       }
     }
-    String proxies = limits.getString("trusted_proxies", "");
     return new RateLimitConfig(
-        limits.getBoolean("enabled", true),
-        limits.getInteger("window_seconds", 60),
-        java.util.Arrays.stream(proxies.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList(),
-        java.util.Map.copyOf(perMinute));
-  }
-
-  public SextantConfig withDatabaseUrl(String url) {
-    return new SextantConfig(http, dataDir,
-        new DatabaseConfig(url, database.poolSize(), database.pipeliningLimit(),
-            database.maxWaitQueue(), database.connectTimeoutMs(), database.statementTimeoutMs()),
-        redis, auth, adminToken, cache, rateLimit, slowRequestMs, benchCeilingRoute);
-  }
-
-  public SextantConfig withRedisUrl(String url) {
-    return new SextantConfig(http, dataDir, database,
-        new RedisConfig(url, redis.poolSize(), redis.healthTimeoutMs(), redis.keyPrefix(),
-            redis.commandTimeoutMs(), redis.breakerMaxFailures(), redis.breakerResetMs()),
-        auth, adminToken, cache, rateLimit, slowRequestMs, benchCeilingRoute);
-  }
-
-  private static JsonObject section(JsonObject json, String key) {
-    JsonObject section = json.getJsonObject(key);
-    return section == null ? new JsonObject() : section;
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
+        limits.bool("enabled"),
+        limits.integer("window_seconds"),
+        limits.list("trusted_proxies"),
+        Map.copyOf(perMinute));
   }
 }

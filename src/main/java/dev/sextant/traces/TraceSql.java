@@ -9,6 +9,9 @@ import static dev.sextant.tracemodel.TraceDerivations.costSum;
 import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
 import static dev.sextant.tracemodel.TraceDerivations.tokenSum;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /** SQL of the trace reads. Dynamic parts are chosen from fixed fragments; every value is bound. */
 final class TraceSql {
 
@@ -71,6 +74,28 @@ final class TraceSql {
                WHERE project_id = $1 AND sort_time >= $2 AND sort_time < $3) t
        GROUP BY 1 ORDER BY trace_count DESC, key NULLS LAST LIMIT 1000""".formatted(
       tokenSum("input_tokens"), tokenSum("output_tokens"), costSum("total_cost"), LATENCY_MS_DOUBLE);
+
+  /** {@link #TRACE_STATS} for each grouping that counts traces, formatted once. */
+  private static final Map<GroupBy, String> TRACE_STATS_BY_GROUP = traceStatsByGroup();
+
+  /** The stats over traces in {@code [$2, $3)}, grouped so; not for {@link GroupBy#MODEL}. */
+  static String traceStats(GroupBy groupBy) {
+    String sql = TRACE_STATS_BY_GROUP.get(groupBy);
+    if (sql == null) {
+      throw new IllegalArgumentException(groupBy + " counts spans: MODEL_STATS");
+    }
+    return sql;
+  }
+
+  private static Map<GroupBy, String> traceStatsByGroup() {
+    Map<GroupBy, String> statements = new EnumMap<>(GroupBy.class);
+    for (GroupBy groupBy : GroupBy.values()) {
+      if (!groupBy.countsSpans()) {
+        statements.put(groupBy, TRACE_STATS.formatted(groupBy.column()));
+      }
+    }
+    return statements;
+  }
 
   /**
    * Stats grouped by model count spans, not traces; {@code %s} narrows them to a time range, or

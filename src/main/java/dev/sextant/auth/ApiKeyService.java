@@ -1,14 +1,13 @@
 package dev.sextant.auth;
 
 import dev.sextant.common.Ids;
-import dev.sextant.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -28,22 +27,23 @@ public final class ApiKeyService {
     this.cache = cache;
   }
 
-  /** Creates a key; the answer holds the plaintext {@code key}, which is never shown again. */
-  public Future<JsonObject> create(UUID projectId, String name) {
+  /** Creates a key; the answer holds its plaintext, which is never shown again. */
+  public Future<ApiKey.Created> create(UUID projectId, String name) {
     String key = Tokens.newApiKey();
     Tuple params = Tuple.of(Ids.newUuid(), projectId, name, Buffer.buffer(Tokens.hash(key)),
         key.substring(0, PREFIX_LENGTH));
     return pool.preparedQuery(AuthSql.INSERT_API_KEY)
         .execute(params)
-        .map(rows -> toJson(rows.iterator().next()).put("key", key));
+        .map(rows -> new ApiKey.Created(apiKey(rows.iterator().next()), key));
   }
 
-  public Future<JsonArray> list(UUID projectId) {
+  /** The project's live keys, oldest first. */
+  public Future<List<ApiKey>> list(UUID projectId) {
     return pool.preparedQuery(AuthSql.API_KEYS_OF_PROJECT)
         .execute(Tuple.of(projectId))
         .map(rows -> {
-          JsonArray keys = new JsonArray();
-          rows.forEach(row -> keys.add(toJson(row)));
+          List<ApiKey> keys = new ArrayList<>(rows.size());
+          rows.forEach(row -> keys.add(apiKey(row)));
           return keys;
         });
   }
@@ -73,11 +73,8 @@ public final class ApiKeyService {
         });
   }
 
-  private static JsonObject toJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getUUID("id").toString())
-        .put("name", row.getString("name"))
-        .put("prefix", row.getString("key_prefix"))
-        .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
+  private static ApiKey apiKey(Row row) {
+    return new ApiKey(row.getUUID("id"), row.getString("name"), row.getString("key_prefix"),
+        row.getOffsetDateTime("created_at"));
   }
 }

@@ -16,4 +16,18 @@ public final class AuthJson {
         .put("name", user.name())
         .put("created_at", Times.format(user.createdAt()));
   }
+
+  /** An API key as listed: its prefix, never its secret. */
+  public static JsonObject apiKey(ApiKey key) {
+    return new JsonObject()
+        .put("id", key.id().toString())
+        .put("name", key.name())
+        .put("prefix", key.prefix())
+        .put("created_at", Times.format(key.createdAt()));
+  }
+
+  /** A key just created: as listed, plus the plaintext {@code key}, shown this once. */
+  public static JsonObject createdApiKey(ApiKey.Created created) {
+    return apiKey(created.key()).put("key", created.plaintext());
+  }
 }

@@ -19,6 +19,10 @@ public final class Cursors {
 
   private Cursors() {}
 
+  public static String encode(Position position) {
+    return encode(position.time(), position.id());
+  }
+
   public static String encode(OffsetDateTime time, String id) {
     // not ChronoUnit.MICROS.between: it counts in nanoseconds, which overflow after the year 2262
     Instant instant = time.toInstant();

@@ -6,6 +6,7 @@ import dev.sextant.validation.Validator;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Query-string parameters with the contract's rules; a bad value is a 400 naming the parameter. */
@@ -103,6 +104,22 @@ public final class QueryParams {
       throw invalid(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
     }
     return raw;
+  }
+
+  /**
+   * One of a fixed set of values, each named by the text a client sends: {@code fallback} when the
+   * parameter is absent or empty, a 400 listing the names when it is none of them.
+   */
+  public static <T> T oneOf(RoutingContext ctx, String name, Map<String, T> allowed, T fallback) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    T value = allowed.get(raw);
+    if (value == null) {
+      throw invalid(name, "must be one of " + String.join(", ", allowed.keySet().stream().sorted().toList()));
+    }
+    return value;
   }
 
   private static Problem invalid(String name, String message) {

@@ -1,12 +1,16 @@
 package dev.sextant.http;
 
 import dev.sextant.cache.CachedBody;
+import dev.sextant.common.Page;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /** Writes JSON answers. */
 public final class Responses {
@@ -62,9 +66,17 @@ public final class Responses {
     return false;
   }
 
-  /** A list answer in the contract's page shape; {@code nextCursor} is null on the last page. */
-  public static Future<Void> page(RoutingContext ctx, JsonArray data, String nextCursor) {
-    return json(ctx, 200, new JsonObject().put("data", data).put("next_cursor", nextCursor));
+  /**
+   * A list answer in the contract's page shape, {@code {"data": [...], "next_cursor": ...}}: each
+   * item written by {@code toJson}, the cursor null on the last page.
+   */
+  public static <T> Future<Void> page(RoutingContext ctx, Page<T> page, Function<? super T, ?> toJson) {
+    List<T> items = page.items();
+    JsonArray data = new JsonArray(new ArrayList<>(items.size()));
+    for (T item : items) {
+      data.add(toJson.apply(item));
+    }
+    return json(ctx, 200, new JsonObject().put("data", data).put("next_cursor", page.nextCursor()));
   }
 
   public static Future<Void> noContent(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import dev.sextant.db.SqlStates;
 import dev.sextant.ingest.Writes.ScoreWrite;
 import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;
+import dev.sextant.tracemodel.SpanTotals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;

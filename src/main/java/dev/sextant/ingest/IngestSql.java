@@ -1,5 +1,12 @@
 package dev.sextant.ingest;
 
+import static dev.sextant.tracemodel.TraceDerivations.isError;
+import static dev.sextant.tracemodel.TraceDerivations.sortTime;
+import static dev.sextant.tracemodel.TraceDerivations.spanAggregates;
+
+import dev.sextant.tracemodel.SpanTotals;
+import dev.sextant.tracemodel.TraceDerivations;
+
 /**
  * Set-based writes of one batch: each type is one multi-row upsert over {@code unnest} of column
  * arrays. A field sent as null keeps its stored value. Rows are written in id order so that two
@@ -13,9 +20,10 @@ final class IngestSql {
    * Traces, including stubs for traces only referenced by spans or scores. Taking the row lock of
    * every trace first serialises concurrent batches of one trace, so the derived fields that
    * {@link #RECOMPUTE_TRACES} writes always count every committed span. A new trace row starts
-   * with the derived fields of the batch's spans ({@link SpanTotals}); an existing row keeps its
-   * own until the recompute. {@code created} tells the two apart: a row this statement inserted
-   * has no locker yet ({@code xmax = 0}); one it updated carries this transaction as locker.
+   * with the derived fields of the batch's spans ({@link SpanTotals}, and {@link TraceDerivations}
+   * for the two derived from those); an existing row keeps its own until the recompute.
+   * {@code created} tells the two apart: a row this statement inserted has no locker yet
+   * ({@code xmax = 0}); one it updated carries this transaction as locker.
    */
   static final String UPSERT_TRACES = """
       INSERT INTO traces AS t (project_id, id, name, user_id, session_id, release, tags, metadata,
@@ -27,8 +35,8 @@ final class IngestSql {
                   ELSE ARRAY(SELECT jsonb_array_elements_text(r.tags::jsonb)) END,
              r.metadata::jsonb, r.input::jsonb, r.output::jsonb, r.start_time, r.end_time, r.status,
              r.span_count, r.span_errors, r.input_tokens, r.output_tokens, r.total_cost,
-             r.span_start, r.span_end, COALESCE(r.start_time, r.span_start, now()),
-             (r.status IS NOT DISTINCT FROM 'error' OR r.span_errors > 0)
+             r.span_start, r.span_end, %1$s,
+             %2$s
         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                     $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[],
                     $13::text[], $14::int[], $15::int[], $16::bigint[], $17::bigint[],
@@ -50,7 +58,8 @@ final class IngestSql {
         end_time   = COALESCE(EXCLUDED.end_time, t.end_time),
         status     = COALESCE(EXCLUDED.status, t.status),
         updated_at = now()
-      RETURNING id, xmax = 0 AS created""";
+      RETURNING id, xmax = 0 AS created""".formatted(
+      sortTime("r.start_time", "r.span_start", "now()"), isError("r.status", "r.span_errors"));
 
   /**
    * The spans of traces this transaction created: no span of such a trace can exist (spans are
@@ -140,19 +149,11 @@ final class IngestSql {
    * the planner believes about the project's size. The trace rows are then found through their
    * primary key: the {@code id = ANY($2)} condition is what lets the generic plan of this prepared
    * statement use it (joined only to the CTE, PostgreSQL read every trace of the project to find
-   * the batch's). Token sums stop at the largest bigint rather than fail the batch: counts of up
-   * to 2^53 each can overflow it after 1 024 spans.
+   * the batch's). The aggregates and the fields derived from them are {@link TraceDerivations}'.
    */
   static final String RECOMPUTE_TRACES = """
       WITH a AS MATERIALIZED (
-        SELECT ids.id,
-               count(s.id)::int AS span_count,
-               (count(*) FILTER (WHERE s.status = 'error'))::int AS span_errors,
-               LEAST(COALESCE(sum(s.input_tokens), 0), 9223372036854775807)::bigint AS input_tokens,
-               LEAST(COALESCE(sum(s.output_tokens), 0), 9223372036854775807)::bigint AS output_tokens,
-               COALESCE(sum(s.cost_usd), 0) AS total_cost,
-               min(s.start_time) AS span_start,
-               max(COALESCE(s.end_time, s.start_time)) AS span_end
+        SELECT ids.id, %1$s
           FROM unnest($2::text[]) AS ids(id)
           LEFT JOIN spans s ON s.project_id = $1 AND s.trace_id = ids.id
          GROUP BY ids.id)
@@ -164,14 +165,15 @@ final class IngestSql {
         total_cost    = a.total_cost,
         span_start    = a.span_start,
         span_end      = a.span_end,
-        sort_time     = COALESCE(t.start_time, a.span_start, t.created_at),
-        is_error      = (t.status IS NOT DISTINCT FROM 'error' OR a.span_errors > 0)
+        sort_time     = %2$s,
+        is_error      = %3$s
         FROM a
        WHERE t.project_id = $1 AND t.id = ANY($2::text[]) AND t.id = a.id
          AND (t.span_count, t.span_errors, t.input_tokens, t.output_tokens, t.total_cost,
               t.span_start, t.span_end, t.sort_time, t.is_error)
              IS DISTINCT FROM
              (a.span_count, a.span_errors, a.input_tokens, a.output_tokens, a.total_cost,
-              a.span_start, a.span_end, COALESCE(t.start_time, a.span_start, t.created_at),
-              (t.status IS NOT DISTINCT FROM 'error' OR a.span_errors > 0))""";
+              a.span_start, a.span_end, %2$s, %3$s)""".formatted(
+      spanAggregates("s"), sortTime("t.start_time", "a.span_start", "t.created_at"),
+      isError("t.status", "a.span_errors"));
 }

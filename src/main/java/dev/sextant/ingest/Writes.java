@@ -1,5 +1,6 @@
 package dev.sextant.ingest;
 
+import dev.sextant.tracemodel.SpanTotals;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -31,7 +32,7 @@ final class Writes {
   record SpanWrite(String id, String traceId, String parentId, String name, String kind,
       OffsetDateTime startTime, OffsetDateTime endTime, String status, String statusMessage,
       String model, Long inputTokens, Long outputTokens, Double costUsd, String input,
-      String output, String attributes) {
+      String output, String attributes) implements SpanTotals.Span {
 
     SpanWrite then(SpanWrite later) {
       return new SpanWrite(id, traceId, pick(later.parentId, parentId), pick(later.name, name),

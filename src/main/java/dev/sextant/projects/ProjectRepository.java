@@ -1,16 +1,17 @@
 package dev.sextant.projects;
 
-import dev.sextant.common.Times;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
-/** Projects and who belongs to them. */
+/** Projects and who belongs to them; rows are mapped into records here, once. */
 final class ProjectRepository {
+
+  private static final String OWNER = "owner";
 
   private final Pool pool;
 
@@ -19,20 +20,21 @@ final class ProjectRepository {
   }
 
   /** Creates the project with {@code ownerId} as its owner, both or neither. */
-  Future<JsonObject> create(UUID id, String name, int retentionDays, UUID ownerId) {
+  Future<Project.Membership> create(UUID id, String name, int retentionDays, UUID ownerId) {
     return pool.withTransaction(conn -> conn.preparedQuery(ProjectSql.INSERT_PROJECT)
         .execute(Tuple.of(id, name, retentionDays))
         .compose(rows -> conn.preparedQuery(ProjectSql.INSERT_MEMBER)
-            .execute(Tuple.of(ownerId, id, "owner"))
-            .map(ignored -> toJson(rows.iterator().next()).put("role", "owner"))));
+            .execute(Tuple.of(ownerId, id, OWNER))
+            .map(ignored -> new Project.Membership(project(rows.iterator().next()), OWNER))));
   }
 
-  Future<JsonArray> listForUser(UUID userId) {
+  /** The user's projects, oldest first, each with the user's role in it. */
+  Future<List<Project.Membership>> listForUser(UUID userId) {
     return pool.preparedQuery(ProjectSql.PROJECTS_OF_USER)
         .execute(Tuple.of(userId))
         .map(rows -> {
-          JsonArray projects = new JsonArray();
-          rows.forEach(row -> projects.add(toJson(row).put("role", row.getString("role"))));
+          List<Project.Membership> projects = new ArrayList<>(rows.size());
+          rows.forEach(row -> projects.add(new Project.Membership(project(row), row.getString("role"))));
           return projects;
         });
   }
@@ -44,17 +46,15 @@ final class ProjectRepository {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("role"));
   }
 
-  Future<JsonObject> findById(UUID projectId) {
+  /** The project, or null when there is none. */
+  Future<Project> findById(UUID projectId) {
     return pool.preparedQuery(ProjectSql.PROJECT_BY_ID)
         .execute(Tuple.of(projectId))
-        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : project(rows.iterator().next()));
   }
 
-  private static JsonObject toJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getUUID("id").toString())
-        .put("name", row.getString("name"))
-        .put("retention_days", row.getInteger("retention_days"))
-        .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
+  private static Project project(Row row) {
+    return new Project(row.getUUID("id"), row.getString("name"), row.getInteger("retention_days"),
+        row.getOffsetDateTime("created_at"));
   }
 }

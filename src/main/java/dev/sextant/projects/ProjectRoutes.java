@@ -6,13 +6,14 @@ import dev.sextant.auth.AuthJson;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.auth.Principal;
 import dev.sextant.common.Ids;
+import dev.sextant.common.Page;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.JsonBodies;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Responses;
 import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -57,14 +58,8 @@ public final class ProjectRoutes implements Routes {
   private Future<?> getMe(RoutingContext ctx) {
     Principal.User user = Authenticator.user(ctx);
     return projects.listForUser(user.id()).compose(list -> {
-      var summaries = new io.vertx.core.json.JsonArray();
-      list.forEach(p -> {
-        JsonObject project = (JsonObject) p;
-        summaries.add(new JsonObject()
-            .put("id", project.getString("id"))
-            .put("name", project.getString("name"))
-            .put("role", project.getString("role")));
-      });
+      JsonArray summaries = new JsonArray();
+      list.forEach(membership -> summaries.add(ProjectJson.summary(membership)));
       return Responses.json(ctx, 200, AuthJson.user(user).put("projects", summaries));
     });
   }
@@ -76,12 +71,12 @@ public final class ProjectRoutes implements Routes {
     v.validate();
     return projects.create(Ids.newUuid(), name.trim(),
             retention == null ? DEFAULT_RETENTION_DAYS : retention, Authenticator.user(ctx).id())
-        .compose(project -> Responses.json(ctx, 201, project));
+        .compose(project -> Responses.json(ctx, 201, ProjectJson.membership(project)));
   }
 
   private Future<?> listProjects(RoutingContext ctx) {
     return projects.listForUser(Authenticator.user(ctx).id())
-        .compose(list -> Responses.page(ctx, list, null));
+        .compose(list -> Responses.page(ctx, Page.all(list), ProjectJson::membership));
   }
 
   private Future<?> createApiKey(RoutingContext ctx) {
@@ -90,13 +85,13 @@ public final class ProjectRoutes implements Routes {
     v.validate();
     return memberProject(ctx)
         .compose(projectId -> apiKeys.create(projectId, name.trim()))
-        .compose(key -> Responses.json(ctx, 201, key));
+        .compose(key -> Responses.json(ctx, 201, AuthJson.createdApiKey(key)));
   }
 
   private Future<?> listApiKeys(RoutingContext ctx) {
     return memberProject(ctx)
         .compose(apiKeys::list)
-        .compose(keys -> Responses.page(ctx, keys, null));
+        .compose(keys -> Responses.page(ctx, Page.all(keys), AuthJson::apiKey));
   }
 
   private Future<?> revokeApiKey(RoutingContext ctx) {
@@ -113,7 +108,7 @@ public final class ProjectRoutes implements Routes {
     return projects.findById(Authenticator.project(ctx).projectId())
         .compose(project -> project == null
             ? Future.failedFuture(Problem.notFound(NO_PROJECT))
-            : Responses.json(ctx, 200, project));
+            : Responses.json(ctx, 200, ProjectJson.project(project)));
   }
 
   /** The path's project id, when the signed-in user belongs to that project; else a 404. */

@@ -1,6 +1,7 @@
 package dev.sextant.traces;
 
 import dev.sextant.common.Cursors;
+import dev.sextant.common.Page;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -14,7 +15,7 @@ record TraceFilter(OffsetDateTime from, OffsetDateTime to, String name, String u
     String sessionId, String release, List<String> tags, String status, Cursors.Position after,
     int limit) {
 
-  /** The statement and its parameters; {@code limit + 1} rows are fetched to see if more follow. */
+  /** The statement and its parameters; a page's {@link Page#fetchSize} rows are read. */
   Query toQuery(java.util.UUID projectId) {
     StringBuilder sql = new StringBuilder(TraceSql.LIST_SELECT);
     Tuple params = Tuple.of(projectId);
@@ -41,7 +42,7 @@ record TraceFilter(OffsetDateTime from, OffsetDateTime to, String name, String u
       int i = add(params, after.id());
       sql.append(" AND (sort_time, id) < ($").append(t).append(", $").append(i).append(')');
     }
-    sql.append(TraceSql.LIST_ORDER).append(limit + 1);
+    sql.append(TraceSql.LIST_ORDER).append(Page.fetchSize(limit));
     return new Query(sql.toString(), params);
   }
 

@@ -4,7 +4,6 @@ import dev.sextant.http.Routes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.cache.ResponseCache;
 import dev.sextant.cache.ResponseCache.Staleness;
-import dev.sextant.common.Cursors;
 import dev.sextant.common.Ids;
 import dev.sextant.config.SextantConfig.CacheConfig;
 import dev.sextant.http.AsyncHandler;
@@ -13,22 +12,16 @@ import dev.sextant.http.QueryParams;
 import dev.sextant.http.Responses;
 import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /** Reading and deleting traces (API.md section 5); every read is scoped to the key's project. */
 public final class TraceRoutes implements Routes {
 
-  private static final Set<String> GROUPS = Set.of("none", "name", "model", "user_id", "release");
   private static final String NO_TRACE = "No such trace";
 
   private static final String DETAIL_CACHE = "trace_detail";
@@ -73,26 +66,15 @@ public final class TraceRoutes implements Routes {
         QueryParams.oneOf(ctx, "status", Set.of("ok", "error"), null),
         QueryParams.cursor(ctx),
         QueryParams.limit(ctx));
-    return traces.list(projectId(ctx), filter).compose(rows -> {
-      List<Row> list = new ArrayList<>(rows.size());
-      rows.forEach(list::add);
-      boolean more = list.size() > filter.limit();
-      JsonArray data = new JsonArray();
-      list.stream().limit(filter.limit()).forEach(row -> data.add(TraceJson.summary(row)));
-      String next = null;
-      if (more) {
-        Row last = list.get(filter.limit() - 1);
-        next = Cursors.encode(last.getOffsetDateTime("sort_time"), last.getString("id"));
-      }
-      return Responses.page(ctx, data, next);
-    });
+    return traces.list(projectId(ctx), filter)
+        .compose(page -> Responses.page(ctx, page, TraceJson::summary));
   }
 
   private Future<?> getTrace(RoutingContext ctx) {
     String id = traceId(ctx);
     UUID project = projectId(ctx);
     return cache.getOrLoad(DETAIL_CACHE, project, id, cacheConfig.traceDetailTtlSeconds(),
-            () -> traces.find(project, id).map(trace -> trace == null ? null : trace.encode()))
+            () -> traces.find(project, id).map(trace -> trace == null ? null : TraceJson.detail(trace).encode()))
         .compose(body -> body == null
             ? Future.failedFuture(Problem.notFound(NO_TRACE))
             : Responses.json(ctx, 200, body));
@@ -108,15 +90,15 @@ public final class TraceRoutes implements Routes {
   }
 
   private Future<?> getStats(RoutingContext ctx) {
-    String groupBy = QueryParams.oneOf(ctx, "group_by", GROUPS, "none");
+    GroupBy groupBy = QueryParams.oneOf(ctx, "group_by", GroupBy.BY_PARAM, GroupBy.NONE);
     OffsetDateTime from = QueryParams.timestamp(ctx, "from");
     OffsetDateTime to = QueryParams.timestamp(ctx, "to");
     UUID project = projectId(ctx);
-    String key = groupBy + "|" + from + "|" + to;
+    String key = groupBy.param() + "|" + from + "|" + to;
     return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
             statsStaleness,
             () -> traces.stats(project, groupBy, from, to)
-                .map(data -> new JsonObject().put("data", data).encode()))
+                .map(groups -> TraceJson.stats(groups).encode()))
         .compose(body -> Responses.json(ctx, 200, body));
   }
 

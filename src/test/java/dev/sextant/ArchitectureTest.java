@@ -27,7 +27,8 @@ class ArchitectureTest {
   /** Shared toolkit and infrastructure: they serve resources and never know one. */
   private static final String[] INFRASTRUCTURE = {
       BASE + ".http..", BASE + ".validation..", BASE + ".common..", BASE + ".config..",
-      BASE + ".db..", BASE + ".cache..", BASE + ".ratelimit..", BASE + ".embedded.."};
+      BASE + ".db..", BASE + ".cache..", BASE + ".ratelimit..", BASE + ".embedded..",
+      BASE + ".tracemodel.."};
 
   private static JavaClasses main;
 

@@ -12,6 +12,7 @@ import dev.sextant.ops.AdminRoutes;
 import dev.sextant.ops.CeilingRoute;
 import dev.sextant.ops.HealthRoutes;
 import dev.sextant.ops.MetricsRoute;
+import dev.sextant.ops.OpenApiRoutes;
 import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.traces.TraceRoutes;
@@ -39,7 +40,8 @@ record Resources(List<Routes> operations, List<Routes> api) {
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),
             config.redis().healthTimeoutMs(), services.lifecycle()),
-        new MetricsRoute(services.registry()));
+        new MetricsRoute(services.registry()),
+        new OpenApiRoutes(vertx));
     List<Routes> api = new ArrayList<>(List.of(
         new AuthRoutes(vertx, services.pool(), auth, config.auth()),
         new ProjectRoutes(services.pool(), auth, apiKeys),

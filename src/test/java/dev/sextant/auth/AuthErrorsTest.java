@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Injected;
+import dev.sextant.support.OpenApi;
 import dev.sextant.support.ServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -145,5 +147,40 @@ class AuthErrorsTest {
     assertThat(api.post("/api/v1/auth/logout", session, null).status()).isEqualTo(204);
     assertProblem(api.get("/api/v1/me", session), 401);
     assertProblem(api.post("/api/v1/auth/logout", session, null), 401);
+  }
+
+  @Test
+  @DisplayName("a login or an API key without the fields they need, naming each")
+  void bodiesWithoutFields() {
+    Response login = api.post("/api/v1/auth/login", null, new JsonObject());
+    assertProblem(login, 400);
+    assertThat(fields(login)).containsExactlyInAnyOrder("email", "password");
+
+    String session = api.newSession();
+    String project = api.newProject(session, "keys");
+    Response key = api.post("/api/v1/projects/" + project + "/api-keys", session, new JsonObject());
+    assertProblem(key, 400);
+    assertThat(fields(key)).containsExactly("name");
+  }
+
+  @Test
+  @DisplayName("every route the API document says needs credentials, when none are sent (401)")
+  void everySecuredRouteWithoutCredentials() {
+    List<OpenApi.Operation> secured = OpenApi.document().operations().stream()
+        .filter(OpenApi.Operation::secured)
+        .filter(op -> !op.template().startsWith("/api/v1/admin/")) // none configured here: 404
+        .toList();
+    assertThat(secured).hasSizeGreaterThan(10);
+    for (OpenApi.Operation op : secured) {
+      String path = op.template().replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+      HttpRequest.Builder request = api.request(path);
+      request = op.method().equals("GET") || op.method().equals("DELETE")
+          ? request.method(op.method(), HttpRequest.BodyPublishers.noBody())
+          : request.header("Content-Type", "application/json")
+              .method(op.method(), HttpRequest.BodyPublishers.ofString("{}"));
+      Response r = api.send(request.build());
+      assertProblem(r, 401);
+      assertThat(r.header("WWW-Authenticate")).as(op.id()).isEqualTo("Bearer");
+    }
   }
 }

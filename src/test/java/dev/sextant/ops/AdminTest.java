@@ -3,6 +3,7 @@ package dev.sextant.ops;
 import static dev.sextant.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.embedded.FreePort;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.TestServer;
@@ -57,6 +58,18 @@ class AdminTest {
 
       assertThat(admin(api, "POST", "/api/v1/admin/cache/flush", "admin-secret-123").status()).isEqualTo(204);
       assertProblem(admin(api, "POST", "/api/v1/admin/cache/flush", "wrong"), 401);
+    }
+  }
+
+  @Test
+  @DisplayName("answer a cache flush with 503 while Redis cannot be reached, and still report")
+  void flushWithoutRedis() {
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_ADMIN_TOKEN", "admin-secret-123",
+        "REDIS_URL", "redis://127.0.0.1:" + FreePort.find()))) {
+      Response flush = admin(server.client, "POST", "/api/v1/admin/cache/flush", "admin-secret-123");
+      assertProblem(flush, 503);
+      assertThat(admin(server.client, "GET", "/api/v1/admin/performance", "admin-secret-123").status())
+          .isEqualTo(200);
     }
   }
 }

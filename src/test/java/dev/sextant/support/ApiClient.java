@@ -11,7 +11,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
-/** A plain HTTP client (the JDK's), so tests see exactly what any client would. */
+/**
+ * A plain HTTP client (the JDK's), so tests see exactly what any client would. Every answer is
+ * held against {@code docs/openapi.yaml} ({@link OpenApi}): an undocumented status or a body that
+ * does not match its schema fails the test that received it.
+ */
 public final class ApiClient {
 
   /** A response: status, headers and body as received. */
@@ -54,12 +58,24 @@ public final class ApiClient {
   public Response send(HttpRequest request) {
     try {
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      return new Response(r.statusCode(), r.headers(), r.body());
+      Response response = new Response(r.statusCode(), r.headers(), r.body());
+      OpenApi.document().check(request.method(), request.uri().getRawPath(), response.status(),
+          response.header("Content-Type"), decoded(response));
+      return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] decoded(Response response) throws IOException {
+    if (!"gzip".equalsIgnoreCase(response.header("Content-Encoding"))) {
+      return response.bytes();
+    }
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.bytes()))) {
+      return in.readAllBytes();
     }
   }
 

@@ -65,14 +65,15 @@ public final class RateLimiterVerticle extends VerticleBase {
   }
 
   private static void answer(RateLimiter limiter, Message<RateQuestion> message) {
-    limiter.decide(message.body())
-        .onSuccess(message::reply)
-        .onFailure(e -> {
-          // the limiter falls back to memory rather than fail: this is a bug, and the asker lets
-          // the request pass
-          log.error("rate limiter failed to decide", e);
-          message.fail(500, "rate limiter failed");
-        });
+    limiter.decide(message.body()).onComplete(decision -> {
+      if (decision.succeeded()) {
+        message.reply(decision.result());
+      } else {
+        // the limiter falls back to memory rather than fail: this is a bug; the request passes
+        log.error("rate limiter failed to decide", decision.cause());
+        message.fail(500, "rate limiter failed");
+      }
+    });
   }
 
   private static void registerCodecs(EventBus bus) {

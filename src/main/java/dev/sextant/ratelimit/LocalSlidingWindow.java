@@ -7,15 +7,15 @@ import java.util.ArrayDeque;
 
 /**
  * The fallback while Redis is unreachable: the same sliding log, kept in this server's memory, so
- * limits still hold per server (never unlimited) and no request fails for want of Redis. Shared by
- * the limiters of every event loop, so each log is locked while it is used.
+ * limits still hold per server (never unlimited) and no request fails for want of Redis. Owned by
+ * the server's one limiter and used from its event loop only, so nothing is locked.
  */
-public final class LocalSlidingWindow {
+final class LocalSlidingWindow {
 
   private final long windowMs;
   private final Cache<String, ArrayDeque<Long>> logs;
 
-  public LocalSlidingWindow(long windowMs) {
+  LocalSlidingWindow(long windowMs) {
     this.windowMs = windowMs;
     this.logs = Caffeine.newBuilder()
         .expireAfterAccess(Duration.ofMillis(windowMs))
@@ -24,10 +24,7 @@ public final class LocalSlidingWindow {
   }
 
   RateDecision decide(String key, int limit, long nowMs) {
-    ArrayDeque<Long> log = logs.get(key, k -> new ArrayDeque<>());
-    synchronized (log) {
-      return decide(log, limit, nowMs);
-    }
+    return decide(logs.get(key, k -> new ArrayDeque<>()), limit, nowMs);
   }
 
   private RateDecision decide(ArrayDeque<Long> log, int limit, long nowMs) {

@@ -28,6 +28,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
   /** How API keys begin (they are made by the auth resource): each is limited on its own. */
   private static final String API_KEY_PREFIX = "sxk_";
+  /** Local only: each instance asks its own limiter, also on a clustered event bus. */
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000).setLocalOnly(true);
 
   private final List<String> trustedProxies;
@@ -36,11 +37,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   /** Decision counters by group, backend and outcome: looked up in the registry once each. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
-  private final String limiterAddress;
-
-  /** Asks the limiter at {@code limiterAddress} ({@link RateLimiter#serve()}). */
-  public RateLimitHandler(RateLimitConfig config, MeterRegistry registry, String limiterAddress) {
-    this.limiterAddress = limiterAddress;
+  /** Asks the limiter of this instance ({@link RateLimiterVerticle}, deployed before). */
+  public RateLimitHandler(RateLimitConfig config, MeterRegistry registry) {
     this.trustedProxies = config.trustedProxies();
     this.registry = registry;
     this.rejected = Counter.builder("sextant.ratelimit.rejected")
@@ -56,7 +54,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     }
     String group = path.startsWith("/api/v1/auth/") ? "auth" : "default";
     RateQuestion question = new RateQuestion(group, subject(ctx, group));
-    ctx.vertx().eventBus().<RateDecision>request(limiterAddress, question, ASK)
+    ctx.vertx().eventBus().<RateDecision>request(RateLimiterVerticle.ADDRESS, question, ASK)
         .onComplete(answer -> {
           if (answer.failed()) {
             log.warn("rate limiter did not answer, request passes: {}", answer.cause().getMessage());

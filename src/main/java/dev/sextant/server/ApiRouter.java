@@ -22,7 +22,7 @@ final class ApiRouter {
 
   private ApiRouter() {}
 
-  static Router create(Vertx vertx, Services services, Resources resources, String limiterAddress) {
+  static Router create(Vertx vertx, Services services, Resources resources) {
     HttpConfig http = services.config().http();
     Router router = Router.router(vertx);
     // HEAD is GET without the body (RFC 9110): routes are declared for GET alone, and a request
@@ -43,8 +43,7 @@ final class ApiRouter {
     BodyLimitHandler bodies = new BodyLimitHandler(http.bodyLimitBytes(), http.ingestBodyLimitBytes());
     router.route().handler(bodies);
     if (services.config().rateLimit().enabled()) {
-      router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry(),
-          limiterAddress));
+      router.route().handler(new RateLimitHandler(services.config().rateLimit(), services.registry()));
     }
     // after the limiter: a throttled client gets no decompression work out of the server
     router.route().handler(new RequestDecodingHandler(bodies::limitFor));

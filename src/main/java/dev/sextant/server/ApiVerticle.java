@@ -2,7 +2,6 @@ package dev.sextant.server;
 
 import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.http.InvalidRequestHandler;
-import dev.sextant.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -40,14 +39,10 @@ final class ApiVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
-    RateLimiter limiter = new RateLimiter(vertx, services.resilientRedis(),
-        services.config().rateLimit(), services.localLimits());
-    return limiter.serve().compose(limiterAddress -> {
-      server = vertx.createHttpServer(options)
-          .requestHandler(ApiRouter.create(vertx, services, resources, limiterAddress))
-          .invalidRequestHandler(new InvalidRequestHandler());
-      return server.listen(port, http.host());
-    });
+    server = vertx.createHttpServer(options)
+        .requestHandler(ApiRouter.create(vertx, services, resources))
+        .invalidRequestHandler(new InvalidRequestHandler());
+    return server.listen(port, http.host());
   }
 
   /** Stops accepting, lets in-flight requests finish within the configured bound, then closes. */

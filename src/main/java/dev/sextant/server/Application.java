@@ -4,6 +4,7 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
+import dev.sextant.ratelimit.RateLimiterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -12,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Sextant instance: schema migrated, pools open, HTTP verticles deployed. {@link Main}
- * starts one for a command line, tests start as many as they need.
+ * A running Sextant instance: schema migrated, pools open, the rate limiter and the HTTP verticles
+ * deployed. {@link Main} starts one for a command line, tests start as many as they need, each in
+ * a Vert.x instance of its own.
  */
 public final class Application {
 
@@ -33,13 +34,15 @@ public final class Application {
 
   private final Vertx vertx;
   private final Services services;
-  private final String deploymentId;
+  private final String limiterId;
+  private final String httpId;
   private final int port;
 
-  private Application(Vertx vertx, Services services, String deploymentId, int port) {
+  private Application(Vertx vertx, Services services, String limiterId, String httpId, int port) {
     this.vertx = vertx;
     this.services = services;
-    this.deploymentId = deploymentId;
+    this.limiterId = limiterId;
+    this.httpId = httpId;
     this.port = port;
   }
 
@@ -48,11 +51,11 @@ public final class Application {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
+        // no event-bus address label: the bus carries the rate limiter's questions (one per
+        // request, at one fixed address; replies go to internal addresses, which are not metered),
+        // so its meters are one series each, whatever comes to use the bus later
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME))
-        // the event bus carries one rate-limit question and answer per request; metering each
-        // message cost more than the limiter's own work (its decisions are counted instead)
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
@@ -64,7 +67,10 @@ public final class Application {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** Migrates the schema (off the event loop), opens the pools and deploys the HTTP verticles. */
+  /**
+   * Migrates the schema (off the event loop), opens the pools, deploys the rate limiter (one per
+   * instance, asked by every HTTP verticle), then the HTTP verticles.
+   */
   public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
       SextantConfig config) {
     int instances = config.http().effectiveInstances();
@@ -78,11 +84,14 @@ public final class Application {
           .setMaxWaitingHandlers(4096));
       Services services = Services.create(vertx, config, pool, redis, registry);
       Resources resources = Resources.create(vertx, services);
-      return vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
-              new DeploymentOptions().setInstances(instances))
-          .map(id -> {
+      Future<String> limiter = vertx.deployVerticle(
+          new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()));
+      return limiter
+          .compose(limiterId -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
+              new DeploymentOptions().setInstances(instances)))
+          .map(httpId -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);
-            return new Application(vertx, services, id, port);
+            return new Application(vertx, services, limiter.result(), httpId, port);
           });
     });
   }
@@ -97,15 +106,17 @@ public final class Application {
 
   /**
    * Graceful stop: answer unready first (so a load balancer stops sending), then stop accepting and
-   * let in-flight requests finish (bounded), then close the pools and Vert.x.
+   * let in-flight requests finish (bounded), then stop the limiter they asked, close the pools and
+   * Vert.x.
    */
   public Future<Void> stop() {
     services.lifecycle().startDraining();
     long delay = services.config().http().drainDelayMs();
     Future<Void> drained = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
     Future<Void> released = drained
-        .compose(v -> vertx.undeploy(deploymentId))
+        .compose(v -> vertx.undeploy(httpId))
         .onComplete(v -> log.info("HTTP servers stopped"))
+        .eventually(() -> vertx.undeploy(limiterId))
         .eventually(() -> services.pool().close())
         .eventually(() -> services.redis().close());
     // Vert.x completes its own close from a fresh thread; chaining it to a future bound to one of

@@ -6,8 +6,6 @@ import dev.sextant.cache.ResponseCache;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.ops.Lifecycle;
 import dev.sextant.ops.RouteStats;
-import dev.sextant.ratelimit.LocalSlidingWindow;
-import dev.sextant.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -28,8 +26,7 @@ public record Services(
     Lifecycle lifecycle,
     CacheMetrics cacheMetrics,
     ResponseCache cache,
-    RouteStats routeStats,
-    LocalSlidingWindow localLimits) {
+    RouteStats routeStats) {
 
   static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
       PrometheusMeterRegistry registry) {
@@ -42,11 +39,9 @@ public record Services(
             })
         .tag("name", "redis").description("0 closed, 1 half-open, 2 open").register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
-    RateLimiter.registerCodecs(vertx);
     return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
             config.http().compressionThresholdBytes()),
-        new RouteStats(config.slowRequestMs()),
-        new LocalSlidingWindow(config.rateLimit().windowSeconds() * 1000L));
+        new RouteStats(config.slowRequestMs()));
   }
 }

@@ -58,7 +58,12 @@ public final class Application {
             Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        // one event loop per core, not Vert.x's default two: the rate limiter then shares its loop
+        // with an HTTP verticle, whose questions reach it without a thread hop (cached reads,
+        // asked once each: 11.3k req/s with 2 loops per core, 13.6k with one; 14.3k with a limiter
+        // on every HTTP loop, measured with wrk on 2 cores)
+        .with(new VertxOptions().setMetricsOptions(metrics)
+            .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

@@ -35,7 +35,7 @@ class RouteTableTest {
     Pool pool = dev.sextant.db.Database.createPool(vertx, config.database());
     Redis redis = Redis.createClient(vertx, config.redis().url());
     Services services = Services.create(vertx, config, pool, redis, registry);
-    Router router = ApiRouter.create(vertx, services, Resources.create(vertx, services), "unused");
+    Router router = ApiRouter.create(vertx, services, Resources.create(vertx, services));
 
     Set<String> served = new TreeSet<>();
     for (Route route : router.getRoutes()) {

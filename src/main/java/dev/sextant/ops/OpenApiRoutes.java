@@ -1,5 +1,6 @@
 package dev.sextant.ops;
 
+import dev.sextant.common.ClasspathText;
 import dev.sextant.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,9 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -51,16 +49,8 @@ public final class OpenApiRoutes implements Routes {
   }
 
   private static Document load() {
-    try (InputStream in = OpenApiRoutes.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      byte[] yaml = in.readAllBytes();
-      Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions()))
-          .load(new String(yaml, java.nio.charset.StandardCharsets.UTF_8));
-      return new Document(Buffer.buffer(yaml), new JsonObject(tree).toBuffer());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    String yaml = ClasspathText.read(RESOURCE);
+    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    return new Document(Buffer.buffer(yaml), new JsonObject(tree).toBuffer());
   }
 }

@@ -54,7 +54,8 @@ final class RateLimiter {
 
   /** The decision for {@code question}; never fails. */
   Future<RateDecision> decide(RateQuestion question) {
-    // "rl2": logs of one entry per call (the earlier layout, one per request, lived under "rl")
+    // the layout's version is in the key ("rl2": one entry per call), so instances of another
+    // layout running beside this one during an upgrade never read these logs as theirs
     return batcher.decide(redis.key("rl2", question.group(), question.subject()),
         limit(question.group()));
   }

@@ -1,15 +1,12 @@
 package dev.sextant.ratelimit;
 
 import dev.sextant.cache.ResilientRedis;
+import dev.sextant.common.ClasspathText;
 import dev.sextant.config.SextantConfig.RateLimitConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +44,7 @@ public final class RateLimiterVerticle extends VerticleBase {
   /** Reads the script (off the event loop), then answers at {@link #ADDRESS}. */
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(RateLimiterVerticle::readScript).compose(script -> {
+    return vertx.executeBlocking(() -> ClasspathText.read(RateLimiter.SCRIPT_RESOURCE)).compose(script -> {
       registerCodecs(vertx.eventBus());
       RateLimiter limiter = new RateLimiter(context, redis, config, script);
       // the timer and the consumer go with the verticle
@@ -79,17 +76,5 @@ public final class RateLimiterVerticle extends VerticleBase {
   private static void registerCodecs(EventBus bus) {
     bus.registerDefaultCodec(RateQuestion.class, new LocalCodec<>(RateQuestion.class));
     bus.registerDefaultCodec(RateDecision.class, new LocalCodec<>(RateDecision.class));
-  }
-
-  private static String readScript() {
-    try (InputStream in = RateLimiterVerticle.class.getClassLoader()
-        .getResourceAsStream(RateLimiter.SCRIPT_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RateLimiter.SCRIPT_RESOURCE + " is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

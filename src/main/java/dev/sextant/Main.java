@@ -4,6 +4,7 @@ import dev.sextant.config.ConfigException;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.embedded.EmbeddedServices;
+import dev.sextant.embedded.Platform;
 import dev.sextant.server.Application;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -40,8 +41,17 @@ public final class Main {
     try {
       SextantConfig config = ConfigLoader.load(vertx, env).await();
       if (mode.equals("dev")) {
-        embedded = EmbeddedServices.start(config.dataDir());
-        config = ConfigLoader.load(vertx, withEmbeddedUrls(env, embedded)).await();
+        // a server the developer names (DATABASE_URL, REDIS_URL) is used instead of an embedded one
+        boolean ownPostgres = config.database().url() != null;
+        boolean ownRedis = config.redis().url() != null;
+        if (!ownPostgres || !ownRedis) {
+          Platform platform = Platform.current()
+              .orElseThrow(() -> new ConfigException(Platform.unsupportedMessage()));
+          embedded = EmbeddedServices.start(platform, config.dataDir(), !ownPostgres, !ownRedis);
+          config = ConfigLoader.load(vertx, withEmbeddedUrls(env, embedded)).await();
+        }
+        log.info("dev: PostgreSQL {}, Redis {}", ownPostgres ? "from DATABASE_URL" : "embedded",
+            ownRedis ? "from REDIS_URL" : "embedded");
       } else {
         requireUrl(config.database().url(), "DATABASE_URL");
         requireUrl(config.redis().url(), "REDIS_URL");
@@ -65,11 +75,15 @@ public final class Main {
     }
   }
 
-  /** {@code env} with the embedded servers' URLs as DATABASE_URL and REDIS_URL, which win over any set. */
+  /** {@code env} with the URLs of the embedded servers that were started as DATABASE_URL and REDIS_URL. */
   private static Map<String, String> withEmbeddedUrls(Map<String, String> env, EmbeddedServices embedded) {
     Map<String, String> result = new HashMap<>(env);
-    result.put("DATABASE_URL", embedded.databaseUrl());
-    result.put("REDIS_URL", embedded.redisUrl());
+    if (embedded.databaseUrl() != null) {
+      result.put("DATABASE_URL", embedded.databaseUrl());
+    }
+    if (embedded.redisUrl() != null) {
+      result.put("REDIS_URL", embedded.redisUrl());
+    }
     return result;
   }
 

@@ -3,6 +3,7 @@ package dev.sextant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.embedded.FreePort;
+import dev.sextant.embedded.Platform;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
@@ -25,9 +26,15 @@ class LauncherTest {
   Path dir;
 
   private Process launch(Map<String, String> env, String... args) throws IOException {
+    return launch(List.of(), env, args);
+  }
+
+  private Process launch(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp",
-        System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new java.util.ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(new File(System.getProperty("user.dir")))
@@ -86,6 +93,46 @@ class LauncherTest {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  @Test
+  @DisplayName("runs `dev` on the servers DATABASE_URL and REDIS_URL name, starting no embedded one")
+  void devWithOwnServers() throws Exception {
+    int port = FreePort.find();
+    Path data = dir.resolve("data");
+    Process p = launch(Map.of(
+        "DATABASE_URL", TestInfra.newDatabase(),
+        "REDIS_URL", TestInfra.redisUrl(),
+        "SEXTANT_DATA_DIR", data.toString(),
+        "SEXTANT_HTTP_PORT", Integer.toString(port)), "dev");
+    try {
+      Await.until(Duration.ofSeconds(60), () -> readQuietly().contains("sextant listening on http://"),
+          "the listening line");
+      assertThat(output()).contains("dev: PostgreSQL from DATABASE_URL, Redis from REDIS_URL")
+          .doesNotContain("embedded PostgreSQL on").doesNotContain("embedded Redis on");
+      assertThat(p.descendants().map(h -> h.info().command().orElse("")).toList())
+          .as("child processes").noneMatch(c -> c.contains("postgres") || c.contains("redis"));
+      assertThat(Files.exists(data.resolve("postgres"))).isFalse();
+      assertThat(new ApiClient("http://127.0.0.1:" + port).get("/health/ready", null).status())
+          .isEqualTo(200);
+    } finally {
+      p.destroy();
+      p.waitFor(60, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  @DisplayName("refuses `dev` on a platform without embedded binaries in one sentence, with exit code 2")
+  void devOnAnUnsupportedPlatform() throws Exception {
+    Process p = launch(List.of("-D" + Platform.OVERRIDE_PROPERTY + "=sunos/sparcv9"),
+        Map.of("SEXTANT_DATA_DIR", dir.resolve("data").toString()), "dev");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(output())
+        .contains("sextant: `dev` has no embedded PostgreSQL and Redis for sunos sparcv9")
+        .contains("DATABASE_URL and REDIS_URL")
+        .doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   private String readQuietly() {

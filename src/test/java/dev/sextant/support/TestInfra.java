@@ -4,6 +4,7 @@ import dev.sextant.db.Database;
 import dev.sextant.embedded.EmbeddedPostgres;
 import dev.sextant.embedded.EmbeddedRedis;
 import dev.sextant.embedded.FreePort;
+import dev.sextant.embedded.Platform;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,9 @@ public final class TestInfra {
     try {
       Path base = WORK.resolve("postgres");
       deleteRecursively(base.resolve("pgdata"));
-      EmbeddedPostgres pg = EmbeddedPostgres.start(base, FreePort.find(), false);
+      Platform platform = Platform.current()
+          .orElseThrow(() -> new IllegalStateException(Platform.unsupportedMessage()));
+      EmbeddedPostgres pg = EmbeddedPostgres.start(platform, base, FreePort.find(), false);
       Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "test-postgres-stop"));
       return pg;
     } catch (IOException e) {

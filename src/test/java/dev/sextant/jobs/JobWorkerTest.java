@@ -66,6 +66,8 @@ class JobWorkerTest {
       assertThat(done.attempts()).isEqualTo(1);
       assertThat(done.finishedAt()).isNotNull();
       assertThat(done.leaseUntil()).isNull();
+      assertThat(workers.registry.find("sextant.jobs.duration").tag("kind", "notified").timer().count())
+          .isEqualTo(1);
     } finally {
       workers.undeploy(worker);
     }
@@ -195,6 +197,28 @@ class JobWorkerTest {
       assertThat(runs.values()).allMatch(n -> n.get() == 1);
       workers.undeploy(deployed.get(0));
       other.undeploy(deployed.get(1));
+    }
+  }
+
+  @Test
+  @DisplayName("report per kind the queued, running and dead jobs and the age of the oldest due one")
+  void gauges() {
+    try (Workers fresh = new Workers(url, 5)) {
+      for (int i = 0; i < 3; i++) {
+        fresh.queue.enqueue("metered", new JsonObject()).await();
+      }
+      fresh.queue.enqueue("metered", new JsonObject(), null, 0, 1).await();
+      fresh.queue.claim("metered", 2, 60).await();
+      String worker = fresh.deploy(new JobHandlers(1).register("other", job -> Future.succeededFuture()),
+          Workers.config(600_000, 60, 5, 100, 1000));
+      Await.until(WAIT, () -> fresh.registry.find("sextant.jobs.queued").tag("kind", "metered").gauge() != null,
+          "the gauges of the kind");
+      assertThat(fresh.registry.get("sextant.jobs.queued").tag("kind", "metered").gauge().value()).isEqualTo(2);
+      assertThat(fresh.registry.get("sextant.jobs.running").tag("kind", "metered").gauge().value()).isEqualTo(2);
+      assertThat(fresh.registry.get("sextant.jobs.dead").tag("kind", "metered").gauge().value()).isZero();
+      assertThat(fresh.registry.get("sextant.jobs.oldest.age").tag("kind", "metered").gauge().value())
+          .isGreaterThanOrEqualTo(0);
+      fresh.undeploy(worker);
     }
   }
 

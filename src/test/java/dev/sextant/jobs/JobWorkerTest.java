@@ -222,6 +222,20 @@ class JobWorkerTest {
     }
   }
 
+  @Test
+  @DisplayName("queue one live job per dedup key, and another once it has finished")
+  void dedupKey() {
+    UUID first = workers.queue.enqueue("deduped", new JsonObject(), "rollup:1", 0, 5).await();
+    assertThat(first).isNotNull();
+    assertThat(workers.queue.enqueue("deduped", new JsonObject(), "rollup:1", 0, 5).await()).isNull();
+    assertThat(workers.queue.enqueue("deduped", new JsonObject(), "rollup:2", 0, 5).await()).isNotNull();
+    List<Job> claimed = workers.queue.claim("deduped", 10, 60).await();
+    assertThat(workers.queue.enqueue("deduped", new JsonObject(), "rollup:1", 0, 5).await()).isNull();
+    workers.queue.complete(claimed).await();
+    assertThat(workers.find(first).status()).isEqualTo(Job.DONE);
+    assertThat(workers.queue.enqueue("deduped", new JsonObject(), "rollup:1", 0, 5).await()).isNotNull();
+  }
+
   private static long countDone(String kind) {
     return workers.pool.preparedQuery("SELECT count(*) FROM jobs WHERE kind = $1 AND status = 'done'")
         .execute(io.vertx.sqlclient.Tuple.of(kind)).await().iterator().next().getLong(0);

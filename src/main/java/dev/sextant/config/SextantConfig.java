@@ -19,7 +19,8 @@ public record SextantConfig(
     CacheConfig cache,
     RateLimitConfig rateLimit,
     long slowRequestMs,
-    boolean benchCeilingRoute) {
+    boolean benchCeilingRoute,
+    JobsConfig jobs) {
 
   public record HttpConfig(
       String host,
@@ -52,6 +53,13 @@ public record SextantConfig(
   /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
   public record RateLimitConfig(boolean enabled, int windowSeconds,
       List<String> trustedProxies, Map<String, Integer> perMinute) {}
+
+  /**
+   * The background job workers of this instance. {@code jobTimeoutMs} must stay below the lease
+   * ({@code leaseSeconds}): a job still running when its lease expires may be claimed again.
+   */
+  public record JobsConfig(boolean enabled, long pollIntervalMs, int leaseSeconds, int maxAttempts,
+      long backoffBaseMs, long jobTimeoutMs, int claimBatch, int concurrencyPerKind) {}
 
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
@@ -102,7 +110,20 @@ public record SextantConfig(
         cacheConfig(root.section("cache")),
         rateLimitConfig(root.section("ratelimit")),
         root.section("ops").longInteger("slow_request_ms"),
-        root.section("bench").bool("ceiling_route"));
+        root.section("bench").bool("ceiling_route"),
+        jobsConfig(root.section("jobs")));
+  }
+
+  private static JobsConfig jobsConfig(ConfigReader jobs) {
+    return new JobsConfig(
+        jobs.bool("enabled"),
+        jobs.longInteger("poll_interval_ms"),
+        jobs.integer("lease_seconds"),
+        jobs.integer("max_attempts"),
+        jobs.longInteger("backoff_base_ms"),
+        jobs.longInteger("job_timeout_ms"),
+        jobs.integer("claim_batch"),
+        jobs.integer("concurrency_per_kind"));
   }
 
   private static CacheConfig cacheConfig(ConfigReader cache) {

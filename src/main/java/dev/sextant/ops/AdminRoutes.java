@@ -3,8 +3,8 @@ package dev.sextant.ops;
 import dev.sextant.cache.CacheMetrics;
 import dev.sextant.cache.ResilientRedis;
 import dev.sextant.cache.ResponseCache;
+import dev.sextant.http.AdminToken;
 import dev.sextant.http.AsyncHandler;
-import dev.sextant.http.BearerToken;
 import dev.sextant.http.Problem;
 import dev.sextant.http.Responses;
 import dev.sextant.http.Routes;
@@ -15,8 +15,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Admin endpoints, behind the configured admin token. With no token configured they do not exist
@@ -53,7 +51,7 @@ public final class AdminRoutes implements Routes {
     if (adminToken == null) {
       return;
     }
-    Handler<RoutingContext> admin = requireAdmin(adminToken);
+    Handler<RoutingContext> admin = AdminToken.require(adminToken);
     router.get("/api/v1/admin/performance").handler(admin).handler(AsyncHandler.of(this::getPerformance));
     router.post("/api/v1/admin/cache/flush").handler(admin).handler(AsyncHandler.of(this::flushCache));
   }
@@ -84,18 +82,5 @@ public final class AdminRoutes implements Routes {
     return cache.flush()
         .recover(e -> Future.failedFuture(Problem.of(503, "Redis is unreachable; the cache could not be flushed")))
         .compose(v -> Responses.noContent(ctx));
-  }
-
-  private static Handler<RoutingContext> requireAdmin(String token) {
-    byte[] expected = token.getBytes(StandardCharsets.UTF_8);
-    return ctx -> {
-      String sent = BearerToken.of(ctx.request());
-      String given = sent == null ? "" : sent;
-      if (MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-        ctx.next();
-      } else {
-        ctx.fail(Problem.unauthorized("This endpoint needs the admin token"));
-      }
-    };
   }
 }

@@ -4,6 +4,9 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
+import dev.sextant.jobs.JobHandlers;
+import dev.sextant.jobs.JobQueue;
+import dev.sextant.jobs.JobWorkerVerticle;
 import dev.sextant.ratelimit.RateLimiterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -36,13 +39,16 @@ public final class Application {
   private final Services services;
   private final String limiterId;
   private final String httpId;
+  private final String jobsId;
   private final int port;
 
-  private Application(Vertx vertx, Services services, String limiterId, String httpId, int port) {
+  private Application(Vertx vertx, Services services, String limiterId, String httpId,
+      String jobsId, int port) {
     this.vertx = vertx;
     this.services = services;
     this.limiterId = limiterId;
     this.httpId = httpId;
+    this.jobsId = jobsId;
     this.port = port;
   }
 
@@ -74,7 +80,8 @@ public final class Application {
 
   /**
    * Migrates the schema (off the event loop), opens the pools, deploys the rate limiter (one per
-   * instance, asked by every HTTP verticle), then the HTTP verticles.
+   * instance, asked by every HTTP verticle), the job worker (when enabled), then the HTTP
+   * verticles.
    */
   public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
       SextantConfig config) {
@@ -91,14 +98,27 @@ public final class Application {
       Resources resources = Resources.create(vertx, services);
       Future<String> limiter = vertx.deployVerticle(
           new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()));
-      return limiter
-          .compose(limiterId -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
+      Future<String> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services));
+      return jobs
+          .compose(jobsId -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
               new DeploymentOptions().setInstances(instances)))
           .map(httpId -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);
-            return new Application(vertx, services, limiter.result(), httpId, port);
+            return new Application(vertx, services, limiter.result(), httpId, jobs.result(), port);
           });
     });
+  }
+
+  /** The job worker, or null when {@code jobs.enabled} is off. No kind is registered yet. */
+  private static Future<String> deployJobWorker(Vertx vertx, Services services) {
+    SextantConfig config = services.config();
+    if (!config.jobs().enabled()) {
+      return Future.succeededFuture(null);
+    }
+    JobQueue queue = new JobQueue(services.pool(), config.jobs().maxAttempts());
+    JobHandlers handlers = new JobHandlers(config.jobs().concurrencyPerKind());
+    return vertx.deployVerticle(new JobWorkerVerticle(queue, handlers, config.jobs(),
+        services.registry(), Database.connectOptions(config.database().url())));
   }
 
   public int port() {
@@ -121,6 +141,7 @@ public final class Application {
     Future<Void> released = drained
         .compose(v -> vertx.undeploy(httpId))
         .onComplete(v -> log.info("HTTP servers stopped"))
+        .eventually(() -> jobsId == null ? Future.succeededFuture() : vertx.undeploy(jobsId))
         .eventually(() -> vertx.undeploy(limiterId))
         .eventually(() -> services.pool().close())
         .eventually(() -> services.redis().close());

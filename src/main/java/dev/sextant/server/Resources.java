@@ -8,6 +8,8 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.http.Routes;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
+import dev.sextant.jobs.JobQueue;
+import dev.sextant.jobs.JobRoutes;
 import dev.sextant.ops.AdminRoutes;
 import dev.sextant.ops.CeilingRoute;
 import dev.sextant.ops.HealthRoutes;
@@ -50,7 +52,8 @@ record Resources(List<Routes> operations, List<Routes> api) {
         new TraceRoutes(services.pool(), auth, services.cache(), config.cache()),
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
-            services.resilientRedis())));
+            services.resilientRedis()),
+        new JobRoutes(config.adminToken(), new JobQueue(services.pool(), config.jobs().maxAttempts()))));
     if (config.benchCeilingRoute()) {
       api.add(new CeilingRoute(services.resilientRedis()));
     }

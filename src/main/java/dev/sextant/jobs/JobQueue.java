@@ -1,0 +1,178 @@
+package dev.sextant.jobs;
+
+import dev.sextant.common.Cursors;
+import dev.sextant.common.Ids;
+import dev.sextant.common.Page;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The durable job queue in PostgreSQL, shared by every instance: enqueue (waking the workers with
+ * {@code NOTIFY sextant_jobs} in the same transaction), claim with a lease, complete, fail with a
+ * retry or to dead, and the admin's retry. Rows are mapped into {@link Job} here, once.
+ */
+public final class JobQueue {
+
+  /** Notification channel on which an enqueue wakes the workers of every instance. */
+  public static final String CHANNEL = "sextant_jobs";
+
+  private static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(10000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final UUID LAST_UUID = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+  /** What an admin retry found. */
+  public enum RetryOutcome { QUEUED, NOT_FOUND, NOT_RETRYABLE }
+
+  private final Pool pool;
+  private final int defaultMaxAttempts;
+
+  public JobQueue(Pool pool, int defaultMaxAttempts) {
+    this.pool = pool;
+    this.defaultMaxAttempts = defaultMaxAttempts;
+  }
+
+  /** Queues a job due now with the configured attempts. */
+  public Future<UUID> enqueue(String kind, JsonObject payload) {
+    return enqueue(kind, payload, null, 0, defaultMaxAttempts);
+  }
+
+  /**
+   * Queues a job, due after {@code delayMs}. With a {@code dedupKey}, nothing is queued while a
+   * live (queued, running or failed) job has that key: the answer is then null.
+   */
+  public Future<UUID> enqueue(String kind, JsonObject payload, String dedupKey, long delayMs,
+      int maxAttempts) {
+    UUID id = Ids.newUuid();
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.ENQUEUE)
+        .execute(Tuple.of(id, kind, payload, maxAttempts, delayMs, dedupKey))
+        .compose(rows -> rows.rowCount() == 0
+            ? Future.succeededFuture((UUID) null)
+            : conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)).map(id)));
+  }
+
+  /** Queues many jobs of one kind, due now, in one statement and one notification. */
+  public Future<List<UUID>> enqueueAll(String kind, List<JsonObject> payloads) {
+    UUID[] ids = new UUID[payloads.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = Ids.newUuid();
+    }
+    Tuple params = Tuple.of(ids, kind, payloads.toArray(new JsonObject[0]), defaultMaxAttempts);
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.ENQUEUE_MANY).execute(params)
+        .compose(rows -> conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind))))
+        .map(v -> List.of(ids));
+  }
+
+  /**
+   * Claims up to {@code max} due jobs of {@code kind} for {@code leaseSeconds}: each comes back
+   * running, its attempts counted. Concurrent claimers never get the same job while its lease runs.
+   */
+  public Future<List<Job>> claim(String kind, int max, int leaseSeconds) {
+    return pool.preparedQuery(JobSql.CLAIM).execute(Tuple.of(kind, max, leaseSeconds))
+        .map(JobQueue::jobs);
+  }
+
+  /** Marks these attempts done; an attempt that lost its claim (lease expired) is left alone. */
+  public Future<Void> complete(List<Job> attempts) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    UUID[] ids = new UUID[attempts.size()];
+    Integer[] numbers = new Integer[attempts.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = attempts.get(i).id();
+      numbers[i] = attempts.get(i).attempts();
+    }
+    return pool.preparedQuery(JobSql.COMPLETE).execute(Tuple.of(ids, (Object) numbers)).mapEmpty();
+  }
+
+  /**
+   * Records a failed attempt: the job is retried after {@code retryAfterMs}, or dead when it has
+   * no attempt left. The answer is the new status, or null when the attempt had lost its claim.
+   */
+  public Future<String> fail(Job attempt, String error, long retryAfterMs) {
+    return pool.preparedQuery(JobSql.FAIL)
+        .execute(Tuple.of(attempt.id(), attempt.attempts(), retryAfterMs, error))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** Queues a failed or dead job again with fresh attempts, and wakes the workers. */
+  public Future<RetryOutcome> retry(UUID id) {
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.RETRY).execute(Tuple.of(id))
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            String kind = rows.iterator().next().getString(0);
+            return conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)).map(RetryOutcome.QUEUED);
+          }
+          return conn.preparedQuery(JobSql.FIND).execute(Tuple.of(id))
+              .map(found -> found.size() == 0 ? RetryOutcome.NOT_FOUND : RetryOutcome.NOT_RETRYABLE);
+        }));
+  }
+
+  /** The job, or null. */
+  public Future<Job> find(UUID id) {
+    return pool.preparedQuery(JobSql.FIND).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : job(rows.iterator().next()));
+  }
+
+  /** One page of the jobs in {@code status}, newest first. */
+  public Future<Page<Job>> list(String status, Cursors.Position after, int limit) {
+    OffsetDateTime time = after == null ? FAR_FUTURE : after.time();
+    UUID id = after == null ? LAST_UUID : Ids.parseUuid(after.id());
+    if (id == null) {
+      return Future.failedFuture(new IllegalArgumentException("the cursor's id is not a job id"));
+    }
+    return pool.preparedQuery(JobSql.LIST)
+        .execute(Tuple.of(status, time, id, Page.fetchSize(limit)))
+        .map(rows -> Page.of(jobs(rows), limit, Job::position));
+  }
+
+  /** Per kind, the figures of the gauges. */
+  Future<List<KindCounts>> counts() {
+    return pool.query(JobSql.GAUGES).execute().map(rows -> {
+      List<KindCounts> counts = new ArrayList<>();
+      for (Row row : rows) {
+        counts.add(new KindCounts(row.getString("kind"), row.getLong("queued"),
+            row.getLong("running"), row.getLong("dead"),
+            row.getNumeric("oldest_age").doubleValue()));
+      }
+      return counts;
+    });
+  }
+
+  /** The gauges' figures of one kind. */
+  record KindCounts(String kind, long queued, long running, long dead, double oldestAgeSeconds) {}
+
+  private static List<Job> jobs(RowSet<Row> rows) {
+    List<Job> jobs = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      jobs.add(job(row));
+    }
+    return jobs;
+  }
+
+  private static Job job(Row row) {
+    Object payload = row.getValue("payload");
+    return new Job(
+        row.getUUID("id"),
+        row.getString("kind"),
+        payload instanceof JsonObject json ? json : new JsonObject(),
+        row.getString("status"),
+        row.getInteger("attempts"),
+        row.getInteger("max_attempts"),
+        row.getOffsetDateTime("run_at"),
+        row.getOffsetDateTime("lease_until"),
+        row.getString("last_error"),
+        row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at"),
+        row.getOffsetDateTime("finished_at"),
+        row.getString("dedup_key"));
+  }
+}

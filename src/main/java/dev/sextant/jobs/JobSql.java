@@ -1,0 +1,107 @@
+package dev.sextant.jobs;
+
+/** The job queue's statements; every value is bound. */
+final class JobSql {
+
+  private JobSql() {}
+
+  static final String COLUMNS = """
+      id, kind, payload, status, attempts, max_attempts, run_at, lease_until, last_error,
+      created_at, updated_at, finished_at, dedup_key""";
+
+  /** $1 id, $2 kind, $3 payload, $4 max attempts, $5 delay in ms, $6 dedup key (nullable). */
+  static final String ENQUEUE = """
+      INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at,
+                        updated_at, dedup_key)
+      VALUES ($1, $2, $3, 'queued', 0, $4, now() + $5 * interval '1 millisecond', now(), now(), $6)
+      ON CONFLICT (dedup_key)
+        WHERE dedup_key IS NOT NULL AND status IN ('queued', 'running', 'failed')
+        DO NOTHING
+      RETURNING id""";
+
+  /** Many jobs of one kind: $1 ids, $2 kind, $3 payloads, $4 max attempts. */
+  static final String ENQUEUE_MANY = """
+      INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at,
+                        updated_at)
+      SELECT j.id, $2, j.payload, 'queued', 0, $4, now(), now(), now()
+        FROM unnest($1::uuid[], $3::jsonb[]) AS j(id, payload)""";
+
+  /** Wakes every worker listening on the channel; the payload is the kind. */
+  static final String NOTIFY = "SELECT pg_notify('sextant_jobs', $1)";
+
+  /**
+   * Claims up to $2 due jobs of kind $1 for $3 seconds: queued or failed ones whose time has come,
+   * and running ones whose lease has expired (their run_at is their lease's end). SKIP LOCKED lets
+   * concurrent claimers pass each other's rows. Uses {@code jobs_due}.
+   */
+  static final String CLAIM = """
+      UPDATE jobs j
+         SET status = 'running', attempts = j.attempts + 1,
+             lease_until = now() + $3 * interval '1 second',
+             run_at = now() + $3 * interval '1 second', updated_at = now()
+        FROM (SELECT id FROM jobs
+               WHERE kind = $1 AND status IN ('queued', 'failed', 'running') AND run_at <= now()
+               ORDER BY run_at
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED) due
+       WHERE j.id = due.id
+      RETURNING j.id, j.kind, j.payload, j.status, j.attempts, j.max_attempts, j.run_at,
+                j.lease_until, j.last_error, j.created_at, j.updated_at, j.finished_at,
+                j.dedup_key""";
+
+  /**
+   * Marks done the attempts ($1 ids, $2 attempt numbers) still holding their claim: an attempt
+   * whose lease expired and was claimed again does not overwrite the newer one.
+   */
+  static final String COMPLETE = """
+      UPDATE jobs j
+         SET status = 'done', lease_until = NULL, finished_at = now(), updated_at = now()
+        FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
+       WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
+
+  /**
+   * An attempt ($1 id, $2 attempt) failed with $4: retried after $3 ms, or dead when it was the
+   * last. Returns the new status, or nothing when the attempt no longer holds the claim.
+   */
+  static final String FAIL = """
+      UPDATE jobs
+         SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
+             run_at = now() + $3 * interval '1 millisecond', lease_until = NULL,
+             last_error = $4, updated_at = now(),
+             finished_at = CASE WHEN attempts >= max_attempts THEN now() END
+       WHERE id = $1 AND attempts = $2 AND status = 'running'
+      RETURNING status""";
+
+  /** Queues a failed or dead job ($1) again with fresh attempts. */
+  static final String RETRY = """
+      UPDATE jobs
+         SET status = 'queued', attempts = 0, run_at = now(), lease_until = NULL,
+             finished_at = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('failed', 'dead')
+      RETURNING kind""";
+
+  static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
+
+  /** One page of the jobs in status $1, newest first, after ($2, $3); $4 rows. Uses {@code jobs_by_status}. */
+  static final String LIST = "SELECT " + COLUMNS + """
+
+        FROM jobs
+       WHERE status = $1 AND (created_at, id) < ($2, $3)
+       ORDER BY created_at DESC, id DESC
+       LIMIT $4""";
+
+  /**
+   * Per kind: queued (due or not), running, failed and dead counts and the age of the oldest job
+   * waiting to run. Reads only the live jobs and the dead ones, never the done ones.
+   */
+  static final String GAUGES = """
+      SELECT kind,
+             count(*) FILTER (WHERE status = 'queued') AS queued,
+             count(*) FILTER (WHERE status = 'running') AS running,
+             count(*) FILTER (WHERE status = 'dead') AS dead,
+             coalesce(extract(epoch FROM now() - min(created_at)
+                 FILTER (WHERE status IN ('queued', 'failed') AND run_at <= now())), 0) AS oldest_age
+        FROM jobs
+       WHERE status IN ('queued', 'running', 'failed', 'dead')
+       GROUP BY kind""";
+}

@@ -1,0 +1,91 @@
+package dev.sextant.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.db.Migrations;
+import dev.sextant.support.PlanFixture;
+import dev.sextant.support.TestInfra;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("On 200 000 done jobs, the claim and the admin list use their indexes (generic plans)")
+class JobPlanTest {
+
+  private static String url;
+
+  @BeforeAll
+  static void seed() throws SQLException {
+    url = TestInfra.newDatabase();
+    Migrations.migrate(url);
+    try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
+      st.execute("""
+          INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at,
+                            updated_at, finished_at)
+          SELECT gen_random_uuid(), 'kind-' || (g % 5), '{}', 'done', 1, 5, ts, ts, ts, ts
+            FROM (SELECT g, timestamptz '2026-10-01' + g * interval '1 second' AS ts
+                    FROM generate_series(1, 200000) g) s""");
+      st.execute("""
+          INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at,
+                            updated_at)
+          SELECT gen_random_uuid(), 'kind-' || (g % 5),
+                 '{}', (ARRAY['queued', 'failed', 'dead', 'running'])[1 + g % 4], 0, 5, now(), now(), now()
+            FROM generate_series(1, 2000) g""");
+      st.execute("VACUUM ANALYZE jobs");
+    }
+  }
+
+  private static JsonObject genericPlan(String sql, String... params) throws SQLException {
+    try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE plan_check AS " + sql);
+      try (ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE plan_check(" + String.join(", ", params) + ")")) {
+        rs.next();
+        return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
+      }
+    }
+  }
+
+  private static List<String> scans(JsonObject plan) {
+    List<String> found = new ArrayList<>();
+    walk(plan, node -> {
+      if ("jobs".equals(node.getString("Relation Name"))) {
+        found.add(node.getString("Node Type") + ":" + node.getString("Index Name"));
+      }
+    });
+    return found;
+  }
+
+  private static void walk(JsonObject node, Consumer<JsonObject> visitor) {
+    visitor.accept(node);
+    JsonArray children = node.getJsonArray("Plans");
+    if (children != null) {
+      children.forEach(child -> walk((JsonObject) child, visitor));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"claim", "list", "list, next page"})
+  void usesIndex(String statement) throws SQLException {
+    JsonObject plan = switch (statement) {
+      case "claim" -> genericPlan(JobSql.CLAIM, "'kind-1'", "32", "60");
+      case "list" -> genericPlan(JobSql.LIST, "'dead'", "'10000-01-01T00:00:00Z'",
+          "'ffffffff-ffff-ffff-ffff-ffffffffffff'", "51");
+      default -> genericPlan(JobSql.LIST, "'queued'", "now()", "'01a236a4-7526-77cd-8ab3-6c414e68efe7'", "51");
+    };
+    List<String> scans = scans(plan);
+    assertThat(scans).as(plan.encodePrettily()).isNotEmpty().noneMatch(s -> s.startsWith("Seq Scan"));
+    String expected = statement.equals("claim") ? "jobs_due" : "jobs_by_status";
+    assertThat(scans).as(plan.encodePrettily()).anyMatch(s -> s.endsWith(":" + expected));
+  }
+}

@@ -10,6 +10,7 @@ import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
 import dev.sextant.jobs.JobQueue;
 import dev.sextant.jobs.JobRoutes;
+import dev.sextant.modelconfigs.ModelConfigRoutes;
 import dev.sextant.ops.AdminRoutes;
 import dev.sextant.ops.CeilingRoute;
 import dev.sextant.ops.HealthRoutes;
@@ -50,6 +51,7 @@ record Resources(List<Routes> operations, List<Routes> api) {
         new IngestRoutes(ingest, auth),
         new OtlpRoutes(vertx, ingest, auth),
         new TraceRoutes(services.pool(), auth, services.cache(), config.cache()),
+        new ModelConfigRoutes(services.pool(), auth),
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
             services.resilientRedis()),

@@ -94,6 +94,22 @@ public final class ApiClient {
     return send(b.build());
   }
 
+  public Response put(String path, String token, Object json) {
+    HttpRequest.Builder b = authorized(request(path), token)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json == null ? "" : json.toString()));
+    return send(b.build());
+  }
+
+  /** A GET with extra request headers, given as name, value, name, value, … */
+  public Response get(String path, String token, String... headers) {
+    HttpRequest.Builder b = authorized(request(path), token);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.GET().build());
+  }
+
   private static HttpRequest.Builder authorized(HttpRequest.Builder b, String token) {
     return token == null ? b : b.header("Authorization", "Bearer " + token);
   }

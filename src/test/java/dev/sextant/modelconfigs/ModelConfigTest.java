@@ -154,6 +154,10 @@ class ModelConfigTest {
     assertThat(notModified.header("ETag")).isEqualTo(etag);
     assertThat(api.get(BASE + "/" + n + "?label=prod", key, "If-None-Match", "\"other\", " + etag).status())
         .isEqualTo(304);
+    assertThat(api.get(BASE + "/" + n, key, "If-None-Match", "W/" + etag).status()).isEqualTo(304);
+    assertThat(api.get(BASE + "/" + n, key, "If-None-Match", "*").status()).isEqualTo(304);
+    assertThat(api.get(BASE + "/" + n, key, "If-None-Match", "\"other\"").status()).isEqualTo(200);
+    assertProblem(api.get(BASE + "/" + unique("absent"), key, "If-None-Match", "*"), 404);
 
     create(key, config(n, "m2"));
     Response newer = api.get(BASE + "/" + n, key, "If-None-Match", etag);

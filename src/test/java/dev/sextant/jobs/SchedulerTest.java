@@ -8,10 +8,15 @@ import dev.sextant.db.Migrations;
 import dev.sextant.jobs.JobQueue.ScheduledOutcome;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
+import dev.sextant.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -156,6 +161,28 @@ class SchedulerTest {
       assertThat(ran).containsExactlyInAnyOrder(light, heavy);
     } finally {
       workers.undeploy(worker);
+    }
+  }
+
+  @Test
+  @DisplayName("two running instances queue each scheduled kind once, and its job waits while no handler runs it")
+  void wiredInEveryInstance() throws Exception {
+    try (TestServer first = TestServer.start(); TestServer second = first.sibling()) {
+      Await.until(WAIT, () -> count(first, "SELECT count(*) FROM job_schedule_runs"
+          + " WHERE kind IN ('retention', 'dashboard_rollup')") >= 2, "both kinds to be scheduled");
+      assertThat(count(second, "SELECT count(*) FROM jobs WHERE kind = 'retention'")).isEqualTo(1);
+      assertThat(count(second, "SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup'")).isEqualTo(1);
+      assertThat(count(second, "SELECT count(*) FROM jobs WHERE status <> 'queued'")).isZero();
+    }
+  }
+
+  private static long count(TestServer server, String sql) {
+    try (Connection conn = TestInfra.jdbc(server.databaseUrl()); Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 

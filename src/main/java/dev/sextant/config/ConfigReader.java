@@ -96,6 +96,11 @@ final class ConfigReader {
     return json.getValue(key);
   }
 
+  /** A value of the right kind that still cannot be used: names the key, its variable and the value. */
+  ConfigException invalid(String key, String expected) {
+    return wrong(key, expected);
+  }
+
   private ConfigException wrong(String key, String expected) {
     return new ConfigException(path(key) + " (" + variable(path(key)) + ") must be " + expected
         + ", got " + ConfigLoader.describe(json.getValue(key)));

@@ -1,9 +1,18 @@
 package dev.sextant.config;
 
+import com.cronutils.model.Cron;
 import io.vertx.core.json.JsonObject;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The whole configuration, typed and immutable, built once at start-up from the layered
@@ -59,7 +68,55 @@ public record SextantConfig(
    * ({@code leaseSeconds}): a job still running when its lease expires may be claimed again.
    */
   public record JobsConfig(boolean enabled, long pollIntervalMs, int leaseSeconds, int maxAttempts,
-      long backoffBaseMs, long jobTimeoutMs, int claimBatch, int concurrencyPerKind) {}
+      long backoffBaseMs, long jobTimeoutMs, int claimBatch, int concurrencyPerKind,
+      ZoneId timeZone, OffPeak offPeak, List<Schedule> schedules) {
+
+    /** Whether {@code instant} falls inside the off-peak window, read in {@link #timeZone}. */
+    public boolean offPeakAt(Instant instant) {
+      return offPeak.contains(instant.atZone(timeZone).toLocalTime());
+    }
+
+    /** The kinds whose jobs run only inside the off-peak window. */
+    public Set<String> heavyKinds() {
+      Set<String> heavy = new TreeSet<>();
+      schedules.stream().filter(Schedule::heavy).forEach(s -> heavy.add(s.kind()));
+      return Set.copyOf(heavy);
+    }
+  }
+
+  /**
+   * The daily window in which heavy kinds run, {@code start} included, {@code end} excluded; it
+   * may span midnight ({@code 22:00}–{@code 04:00}). Equal times mean the whole day.
+   */
+  public record OffPeak(LocalTime start, LocalTime end) {
+
+    public boolean contains(LocalTime time) {
+      if (start.equals(end)) {
+        return true;
+      }
+      return start.isBefore(end)
+          ? !time.isBefore(start) && time.isBefore(end)
+          : !time.isBefore(start) || time.isBefore(end);
+    }
+  }
+
+  /**
+   * A kind queued by the scheduler at each time its cron expression (five fields, Unix style, read
+   * in {@link JobsConfig#timeZone}) names; no expression (empty) queues nothing. A heavy kind runs
+   * only inside the off-peak window.
+   */
+  public record Schedule(String kind, String expression, boolean heavy) {
+
+    /** Whether the scheduler queues this kind. */
+    public boolean scheduled() {
+      return !expression.isBlank();
+    }
+
+    /** The parsed expression, checked when the configuration was loaded. */
+    public Cron cron() {
+      return CronExpressions.parse(expression);
+    }
+  }
 
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
@@ -123,7 +180,50 @@ public record SextantConfig(
         jobs.longInteger("backoff_base_ms"),
         jobs.longInteger("job_timeout_ms"),
         jobs.integer("claim_batch"),
-        jobs.integer("concurrency_per_kind"));
+        jobs.integer("concurrency_per_kind"),
+        zone(jobs, "time_zone"),
+        offPeak(jobs.section("off_peak")),
+        schedules(jobs.section("schedules")));
+  }
+
+  private static ZoneId zone(ConfigReader section, String key) {
+    String text = section.text(key);
+    try {
+      return ZoneId.of(text.trim());
+    } catch (DateTimeException e) {
+      throw section.invalid(key, "a time zone such as UTC or Europe/Paris");
+    }
+  }
+
+  private static OffPeak offPeak(ConfigReader window) {
+    return new OffPeak(localTime(window, "start"), localTime(window, "end"));
+  }
+
+  private static LocalTime localTime(ConfigReader section, String key) {
+    try {
+      return LocalTime.parse(section.text(key).trim());
+    } catch (DateTimeParseException e) {
+      throw section.invalid(key, "a time of day such as 02:00");
+    }
+  }
+
+  /** Every section under {@code jobs.schedules} is a kind with its {@code cron} and {@code heavy}. */
+  private static List<Schedule> schedules(ConfigReader schedules) {
+    List<Schedule> result = new ArrayList<>();
+    for (String kind : new TreeSet<>(schedules.keys())) {
+      ConfigReader schedule = schedules.section(kind);
+      String expression = schedule.text("cron").trim();
+      if (!expression.isEmpty()) {
+        try {
+          CronExpressions.parse(expression);
+        } catch (IllegalArgumentException e) {
+          throw schedule.invalid("cron", "a cron expression of five fields (minute hour day month"
+              + " weekday) or empty: " + e.getMessage());
+        }
+      }
+      result.add(new Schedule(kind, expression, schedule.bool("heavy")));
+    }
+    return List.copyOf(result);
   }
 
   private static CacheConfig cacheConfig(ConfigReader cache) {

@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,6 +28,8 @@ public final class JobQueue {
   public static final String CHANNEL = "sextant_jobs";
 
   private static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(10000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  /** Due times older than this before a kind's latest are forgotten. */
+  private static final Duration SCHEDULED_RUNS_KEPT = Duration.ofDays(1);
   private static final UUID LAST_UUID = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
   /** What an admin retry found. */
@@ -56,6 +60,43 @@ public final class JobQueue {
         .compose(rows -> rows.rowCount() == 0
             ? Future.succeededFuture((UUID) null)
             : conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)).map(id)));
+  }
+
+  /** What queueing one due time of a schedule came to. */
+  public enum ScheduledOutcome {
+    /** This caller recorded the due time and queued its job. */
+    QUEUED,
+    /** This caller recorded the due time, but a job of the kind was still waiting: it covers it. */
+    COVERED,
+    /** The due time, or a later one, was recorded already (by this or another instance). */
+    TAKEN
+  }
+
+  /**
+   * Queues the run of scheduled {@code kind} due at {@code dueAt}, once across every instance: the
+   * due time is recorded in {@code job_schedule_runs} and the job queued in the same transaction,
+   * so of concurrent callers exactly one queues it. The job carries {@code {"due_at": …}} and the
+   * dedup key {@code schedule:<kind>}, so no second one is queued while one still waits.
+   */
+  public Future<ScheduledOutcome> enqueueScheduled(String kind, Instant dueAt) {
+    OffsetDateTime due = dueAt.atOffset(ZoneOffset.UTC);
+    UUID id = Ids.newUuid();
+    JsonObject payload = new JsonObject().put("due_at", due.toString());
+    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.RECORD_SCHEDULED_RUN)
+        .execute(Tuple.of(kind, due))
+        .compose(recorded -> {
+          if (recorded.rowCount() == 0) {
+            return Future.succeededFuture(ScheduledOutcome.TAKEN);
+          }
+          return conn.preparedQuery(JobSql.PRUNE_SCHEDULED_RUNS)
+              .execute(Tuple.of(kind, due.minus(SCHEDULED_RUNS_KEPT)))
+              .compose(pruned -> conn.preparedQuery(JobSql.ENQUEUE).execute(Tuple.of(id, kind,
+                  payload, defaultMaxAttempts, 0L, "schedule:" + kind)))
+              .compose(queued -> queued.rowCount() == 0
+                  ? Future.succeededFuture(ScheduledOutcome.COVERED)
+                  : conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind))
+                      .map(ScheduledOutcome.QUEUED));
+        }));
   }
 
   /** Queues many jobs of one kind, due now, in one statement and one notification. */

@@ -26,6 +26,22 @@ final class JobSql {
       SELECT j.id, $2, j.payload, 'queued', 0, $4, now(), now(), now()
         FROM unnest($1::uuid[], $3::jsonb[]) AS j(id, payload)""";
 
+  /**
+   * Records due time $2 of scheduled kind $1, unless it or a later one is recorded already (by
+   * this or another instance): a row back means this caller queues the run. The primary key
+   * settles a race on the same due time. Uses the primary key of {@code job_schedule_runs}.
+   */
+  static final String RECORD_SCHEDULED_RUN = """
+      INSERT INTO job_schedule_runs (kind, due_at, recorded_at)
+      SELECT $1, $2, now()
+       WHERE NOT EXISTS (SELECT 1 FROM job_schedule_runs WHERE kind = $1 AND due_at >= $2)
+      ON CONFLICT (kind, due_at) DO NOTHING
+      RETURNING due_at""";
+
+  /** Forgets the due times of kind $1 before $2. Uses the primary key of {@code job_schedule_runs}. */
+  static final String PRUNE_SCHEDULED_RUNS =
+      "DELETE FROM job_schedule_runs WHERE kind = $1 AND due_at < $2";
+
   /** Wakes every worker listening on the channel; the payload is the kind. */
   static final String NOTIFY = "SELECT pg_notify('sextant_jobs', $1)";
 

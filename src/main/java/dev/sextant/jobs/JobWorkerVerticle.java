@@ -6,11 +6,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the registered kinds' jobs: claims due jobs up to each kind's free slots whenever it is
  * woken, by {@code LISTEN sextant_jobs} at once or by its poll, and whenever a slot frees. Every
- * step is asynchronous on this verticle's event loop; handlers must not block it either.
+ * step is asynchronous on this verticle's event loop; handlers must not block it either. Heavy
+ * kinds are claimed only inside the off-peak window ({@code jobs.off_peak}).
  */
 public final class JobWorkerVerticle extends VerticleBase {
 
@@ -30,6 +33,8 @@ public final class JobWorkerVerticle extends VerticleBase {
   private final JobsConfig config;
   private final JobMetrics metrics;
   private final PgConnectOptions listenTo;
+  private final Set<String> heavyKinds;
+  private final Clock clock;
 
   private final Map<String, Integer> running = new HashMap<>();
   private final Map<String, Boolean> claiming = new HashMap<>();
@@ -47,6 +52,17 @@ public final class JobWorkerVerticle extends VerticleBase {
    */
   public JobWorkerVerticle(JobQueue queue, JobHandlers handlers, JobsConfig config,
       io.micrometer.core.instrument.MeterRegistry registry, PgConnectOptions listenTo) {
+    this(queue, handlers, config, registry, listenTo, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the time compared with the off-peak window, outside which the heavy kinds
+   *     ({@code jobs.schedules.<kind>.heavy}) are not claimed; a test may move it
+   */
+  public JobWorkerVerticle(JobQueue queue, JobHandlers handlers, JobsConfig config,
+      io.micrometer.core.instrument.MeterRegistry registry, PgConnectOptions listenTo, Clock clock) {
+    this.heavyKinds = config.heavyKinds();
+    this.clock = clock;
     this.queue = queue;
     this.handlers = handlers.byKind();
     this.config = config;
@@ -92,6 +108,9 @@ public final class JobWorkerVerticle extends VerticleBase {
     JobHandlers.Registration registration = handlers.get(kind);
     if (registration == null || stopped) {
       return;
+    }
+    if (heavyKinds.contains(kind) && !config.offPeakAt(clock.instant())) {
+      return; // stays queued; a poll inside the window claims it
     }
     if (claiming.getOrDefault(kind, false)) {
       wokenWhileClaiming.put(kind, true);

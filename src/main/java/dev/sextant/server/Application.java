@@ -7,6 +7,7 @@ import dev.sextant.embedded.FreePort;
 import dev.sextant.jobs.JobHandlers;
 import dev.sextant.jobs.JobQueue;
 import dev.sextant.jobs.JobWorkerVerticle;
+import dev.sextant.jobs.Scheduler;
 import dev.sextant.ratelimit.RateLimiterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +23,9 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +42,16 @@ public final class Application {
   private final Services services;
   private final String limiterId;
   private final String httpId;
-  private final String jobsId;
+  private final List<String> jobsIds;
   private final int port;
 
   private Application(Vertx vertx, Services services, String limiterId, String httpId,
-      String jobsId, int port) {
+      List<String> jobsIds, int port) {
     this.vertx = vertx;
     this.services = services;
     this.limiterId = limiterId;
     this.httpId = httpId;
-    this.jobsId = jobsId;
+    this.jobsIds = jobsIds;
     this.port = port;
   }
 
@@ -80,7 +83,7 @@ public final class Application {
 
   /**
    * Migrates the schema (off the event loop), opens the pools, deploys the rate limiter (one per
-   * instance, asked by every HTTP verticle), the job worker (when enabled), then the HTTP
+   * instance, asked by every HTTP verticle), the job worker and the scheduler (when enabled), then the HTTP
    * verticles.
    */
   public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
@@ -98,9 +101,9 @@ public final class Application {
       Resources resources = Resources.create(vertx, services);
       Future<String> limiter = vertx.deployVerticle(
           new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()));
-      Future<String> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services));
+      Future<List<String>> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services));
       return jobs
-          .compose(jobsId -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
+          .compose(jobsIds -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
               new DeploymentOptions().setInstances(instances)))
           .map(httpId -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);
@@ -109,16 +112,32 @@ public final class Application {
     });
   }
 
-  /** The job worker, or null when {@code jobs.enabled} is off. No kind is registered yet. */
-  private static Future<String> deployJobWorker(Vertx vertx, Services services) {
+  /**
+   * The job worker and the scheduler ({@code jobs.schedules}), or nothing when {@code jobs.enabled}
+   * is off. No kind has a handler yet: the scheduled {@code retention} and {@code dashboard_rollup}
+   * jobs are queued and wait for the handlers that later work registers here.
+   */
+  private static Future<List<String>> deployJobWorker(Vertx vertx, Services services) {
     SextantConfig config = services.config();
     if (!config.jobs().enabled()) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(List.of());
     }
     JobQueue queue = new JobQueue(services.pool(), config.jobs().maxAttempts());
     JobHandlers handlers = new JobHandlers(config.jobs().concurrencyPerKind());
+    Clock clock = Clock.systemUTC();
     return vertx.deployVerticle(new JobWorkerVerticle(queue, handlers, config.jobs(),
-        services.registry(), Database.connectOptions(config.database().url())));
+            services.registry(), Database.connectOptions(config.database().url()), clock))
+        .compose(workerId -> vertx.deployVerticle(new Scheduler(queue, config.jobs(), clock))
+            .map(schedulerId -> List.of(schedulerId, workerId)));
+  }
+
+  /** Undeploys {@code ids} one after the other, in their order, whatever each one's outcome. */
+  private Future<Void> undeployAll(List<String> ids) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : ids) {
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    return chain;
   }
 
   public int port() {
@@ -141,7 +160,7 @@ public final class Application {
     Future<Void> released = drained
         .compose(v -> vertx.undeploy(httpId))
         .onComplete(v -> log.info("HTTP servers stopped"))
-        .eventually(() -> jobsId == null ? Future.succeededFuture() : vertx.undeploy(jobsId))
+        .eventually(() -> undeployAll(jobsIds))
         .eventually(() -> vertx.undeploy(limiterId))
         .eventually(() -> services.pool().close())
         .eventually(() -> services.redis().close());

@@ -3,12 +3,18 @@ package dev.sextant.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sextant.config.SextantConfig.JobsConfig;
+import dev.sextant.config.SextantConfig.OffPeak;
+import dev.sextant.config.SextantConfig.Schedule;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @DisplayName("Configuration")
 class ConfigLoaderTest {
+
+  /** Keys whose text has a syntax, each with a valid value other than its default. */
+  private static final Map<String, String> OTHER_VALID = Map.of(
+      "jobs.time_zone", "Europe/Paris",
+      "jobs.off_peak.start", "01:30",
+      "jobs.off_peak.end", "06:00",
+      "jobs.schedules.retention.cron", "30 4 * * 0",
+      "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *");
 
   @TempDir
   Path dir;
@@ -154,6 +168,57 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("reads the schedules of the job kinds, their off-peak window and time zone")
+  void schedules(Vertx vertx) throws IOException {
+    JobsConfig defaults = ConfigLoader.load(vertx, Map.of()).await().jobs();
+    assertThat(defaults.schedules()).containsExactly(
+        new Schedule("dashboard_rollup", "* * * * *", false),
+        new Schedule("retention", "0 3 * * *", true));
+    assertThat(defaults.heavyKinds()).containsExactly("retention");
+    assertThat(defaults.timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(defaults.offPeak()).isEqualTo(new OffPeak(LocalTime.of(2, 0), LocalTime.of(5, 0)));
+    assertThat(defaults.offPeakAt(Instant.parse("2026-12-02T03:00:00Z"))).isTrue();
+    assertThat(defaults.offPeakAt(Instant.parse("2026-12-02T05:00:00Z"))).isFalse();
+    assertThat(defaults.offPeakAt(Instant.parse("2026-12-02T14:00:00Z"))).isFalse();
+
+    Path file = write("""
+        jobs:
+          time_zone: Europe/Paris
+          off_peak:
+            start: "22:00"
+            end: "04:00"
+          schedules:
+            retention:
+              cron: ""
+        """);
+    JobsConfig changed = ConfigLoader.load(vertx, Map.of("SEXTANT_CONFIG", file.toString(),
+        "SEXTANT_JOBS_SCHEDULES_DASHBOARD_ROLLUP_HEAVY", "true")).await().jobs();
+    assertThat(changed.schedules()).containsExactly(
+        new Schedule("dashboard_rollup", "* * * * *", true),
+        new Schedule("retention", "", true));
+    assertThat(changed.schedules().get(1).scheduled()).isFalse();
+    // 23:30 and 02:00 in Paris (UTC+1 in December) are inside a window spanning midnight
+    assertThat(changed.offPeakAt(Instant.parse("2026-12-02T22:30:00Z"))).isTrue();
+    assertThat(changed.offPeakAt(Instant.parse("2026-12-03T01:00:00Z"))).isTrue();
+    assertThat(changed.offPeakAt(Instant.parse("2026-12-03T03:00:00Z"))).isFalse();
+    assertThat(changed.offPeakAt(Instant.parse("2026-12-02T14:00:00Z"))).isFalse();
+  }
+
+  @Test
+  @DisplayName("refuses to start with a bad cron expression, off-peak time or time zone, naming the key")
+  void badSchedule(Vertx vertx) throws IOException {
+    assertRefused(vertx, Map.of("SEXTANT_JOBS_SCHEDULES_RETENTION_CRON", "0 25 * * *"),
+        "jobs.schedules.retention.cron", "SEXTANT_JOBS_SCHEDULES_RETENTION_CRON", "cron expression");
+    Path file = write("jobs:\n  schedules:\n    dashboard_rollup:\n      cron: \"every minute\"\n");
+    assertRefused(vertx, Map.of("SEXTANT_CONFIG", file.toString()),
+        "jobs.schedules.dashboard_rollup.cron", "'every minute'");
+    assertRefused(vertx, Map.of("SEXTANT_JOBS_OFF_PEAK_START", "2am"), "jobs.off_peak.start", "time of day");
+    assertRefused(vertx, Map.of("SEXTANT_JOBS_TIME_ZONE", "Mars/Olympus"), "jobs.time_zone", "time zone");
+    Path kind = write("jobs:\n  schedules:\n    evaluator:\n      cron: \"* * * * *\"\n");
+    assertRefused(vertx, Map.of("SEXTANT_CONFIG", kind.toString()), "jobs.schedules.evaluator", "unknown key");
+  }
+
+  @Test
   @DisplayName("refuses a SEXTANT_CONFIG that names no file, or a file that is not YAML keys")
   void badFile(Vertx vertx) throws IOException {
     String missing = dir.resolve("absent.yaml").toString();
@@ -168,7 +233,9 @@ class ConfigLoaderTest {
     SextantConfig defaults = ConfigLoader.load(vertx, Map.of()).await();
     List<String> unreached = new ArrayList<>();
     leaves(ConfigLoader.readDefaults(vertx).await(), "").forEach((path, value) -> {
-      String changed = value instanceof Boolean b ? Boolean.toString(!b)
+      // a key with a syntax of its own needs another valid value, not the default with an x
+      String changed = OTHER_VALID.containsKey(path) ? OTHER_VALID.get(path)
+          : value instanceof Boolean b ? Boolean.toString(!b)
           : value instanceof Number n ? Long.toString(n.longValue() + 1)
           : value + "x";
       SextantConfig config = ConfigLoader.load(vertx,

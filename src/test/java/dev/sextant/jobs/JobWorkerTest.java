@@ -170,7 +170,8 @@ class JobWorkerTest {
     Map<UUID, AtomicInteger> runs = new ConcurrentHashMap<>();
     Set<UUID> active = ConcurrentHashMap.newKeySet();
     AtomicBoolean overlap = new AtomicBoolean();
-    JobsConfig config = new JobsConfig(true, 200, 60, 5, 100, 10_000, 32, 16);
+    JobsConfig config = new JobsConfig(true, 200, 60, 5, 100, 10_000, 32, 16, java.time.ZoneOffset.UTC,
+        Workers.config(200, 60, 5, 100, 10_000).offPeak(), List.of());
     try (Workers other = new Workers(url, 5)) {
       List<String> deployed = new ArrayList<>();
       for (Workers process : List.of(workers, other)) {

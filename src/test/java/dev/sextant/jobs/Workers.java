@@ -2,11 +2,15 @@ package dev.sextant.jobs;
 
 import dev.sextant.config.SextantConfig.DatabaseConfig;
 import dev.sextant.config.SextantConfig.JobsConfig;
+import dev.sextant.config.SextantConfig.OffPeak;
 import dev.sextant.db.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * A process of its own over a test database: a Vert.x instance, a pool, a queue, and the workers
@@ -28,7 +32,8 @@ final class Workers implements AutoCloseable {
 
   static JobsConfig config(long pollMs, int leaseSeconds, int maxAttempts, long backoffMs,
       long timeoutMs) {
-    return new JobsConfig(true, pollMs, leaseSeconds, maxAttempts, backoffMs, timeoutMs, 32, 4);
+    return new JobsConfig(true, pollMs, leaseSeconds, maxAttempts, backoffMs, timeoutMs, 32, 4,
+        ZoneOffset.UTC, new OffPeak(LocalTime.of(2, 0), LocalTime.of(5, 0)), List.of());
   }
 
   /** Deploys a worker running {@code handlers}, woken by NOTIFY and the poll. */
@@ -39,6 +44,10 @@ final class Workers implements AutoCloseable {
 
   void undeploy(String id) {
     vertx.undeploy(id).await();
+  }
+
+  String url() {
+    return url;
   }
 
   Job find(java.util.UUID id) {

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.db.Migrations;
 import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,32 +43,17 @@ class JobPlanTest {
   }
 
   private static JsonObject genericPlan(String sql, String... params) throws SQLException {
-    try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      st.execute("SET plan_cache_mode = force_generic_plan");
-      st.execute("PREPARE plan_check AS " + sql);
-      try (ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE plan_check(" + String.join(", ", params) + ")")) {
-        rs.next();
-        return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
-      }
-    }
+    return PlanFixture.genericPlanOn(url, sql, params);
   }
 
   private static List<String> scans(JsonObject plan) {
     List<String> found = new ArrayList<>();
-    walk(plan, node -> {
+    PlanFixture.walk(plan, node -> {
       if ("jobs".equals(node.getString("Relation Name"))) {
         found.add(node.getString("Node Type") + ":" + node.getString("Index Name"));
       }
     });
     return found;
-  }
-
-  private static void walk(JsonObject node, Consumer<JsonObject> visitor) {
-    visitor.accept(node);
-    JsonArray children = node.getJsonArray("Plans");
-    if (children != null) {
-      children.forEach(child -> walk((JsonObject) child, visitor));
-    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,16 +3,14 @@ package dev.sextant.modelconfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.db.Migrations;
+import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,15 +51,7 @@ class ModelConfigPlanTest {
   }
 
   private static JsonObject genericPlan(String sql, String... params) throws SQLException {
-    try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      st.execute("SET plan_cache_mode = force_generic_plan");
-      st.execute("PREPARE plan_check AS " + sql);
-      try (ResultSet rs = st.executeQuery(
-          "EXPLAIN (FORMAT JSON) EXECUTE plan_check(" + String.join(", ", params) + ")")) {
-        rs.next();
-        return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
-      }
-    }
+    return PlanFixture.genericPlanOn(url, sql, params);
   }
 
   /**
@@ -70,7 +60,7 @@ class ModelConfigPlanTest {
    */
   private static List<String> scans(JsonObject plan) {
     List<String> found = new ArrayList<>();
-    walk(plan, node -> {
+    PlanFixture.walk(plan, node -> {
       String table = node.getString("Relation Name");
       String index = node.getString("Index Name");
       if ((table != null && TABLES.contains(table))
@@ -79,14 +69,6 @@ class ModelConfigPlanTest {
       }
     });
     return found;
-  }
-
-  private static void walk(JsonObject node, Consumer<JsonObject> visitor) {
-    visitor.accept(node);
-    JsonArray children = node.getJsonArray("Plans");
-    if (children != null) {
-      children.forEach(child -> walk((JsonObject) child, visitor));
-    }
   }
 
   @ParameterizedTest(name = "{0}")

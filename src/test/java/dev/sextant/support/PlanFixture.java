@@ -111,13 +111,27 @@ public final class PlanFixture {
   }
 
   private static JsonObject plan(boolean generic, String sql, Object... params) throws SQLException {
-    try (Connection conn = TestInfra.jdbc(url()); Statement st = conn.createStatement()) {
+    List<String> literals = new ArrayList<>();
+    for (Object p : params) {
+      literals.add(literal(p));
+    }
+    return explain(url(), generic, sql, literals);
+  }
+
+  /**
+   * The generic plan of {@code sql} on a database of the caller's own (seeded by the caller),
+   * with parameters given as SQL text ({@code "'dead'"}, {@code "now()"}).
+   */
+  public static JsonObject genericPlanOn(String databaseUrl, String sql, String... sqlLiterals)
+      throws SQLException {
+    return explain(databaseUrl, true, sql, List.of(sqlLiterals));
+  }
+
+  private static JsonObject explain(String databaseUrl, boolean generic, String sql,
+      List<String> literals) throws SQLException {
+    try (Connection conn = TestInfra.jdbc(databaseUrl); Statement st = conn.createStatement()) {
       st.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "auto"));
       st.execute("PREPARE plan_check AS " + sql);
-      List<String> literals = new ArrayList<>();
-      for (Object p : params) {
-        literals.add(literal(p));
-      }
       String execute = "EXECUTE plan_check" + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")");
       try (ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + execute)) {
         rs.next();
@@ -149,7 +163,8 @@ public final class PlanFixture {
     return found;
   }
 
-  private static void walk(JsonObject node, Consumer<JsonObject> visitor) {
+  /** Visits every node of a plan, depth first, the root first. */
+  public static void walk(JsonObject node, Consumer<JsonObject> visitor) {
     visitor.accept(node);
     JsonArray children = node.getJsonArray("Plans");
     if (children != null) {

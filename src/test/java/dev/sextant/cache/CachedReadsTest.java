@@ -9,13 +9,12 @@ import dev.sextant.support.ApiClient;
 import dev.sextant.support.Await;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ServerExtension;
+import dev.sextant.support.Sibling;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,17 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CachedReadsTest {
 
   @Injected private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void startSibling() {
-    b = a.sibling();
-  }
-
-  @AfterAll
-  static void stopSibling() {
-    b.close();
-  }
+  @Sibling private static TestServer b;
 
   private static double counter(ApiClient api, String name, String cache) {
     return api.get("/metrics", null).body().lines()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ServerExtension;
+import dev.sextant.support.Sibling;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -13,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,17 +25,7 @@ class ModelConfigConsistencyTest {
   private static final String BASE = "/api/v1/model-configs";
 
   @Injected private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void startSibling() {
-    b = a.sibling();
-  }
-
-  @AfterAll
-  static void stopSibling() {
-    b.close();
-  }
+  @Sibling private static TestServer b;
 
   private static JsonObject config(String name, String model) {
     return new JsonObject().put("name", name).put("provider", "anthropic").put("model", model);

@@ -19,7 +19,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>The class's static fields say what it needs: {@link Injected @Injected} on a
  * {@code TestServer} or {@code ApiClient} field, {@link ProjectKey @ProjectKey} on a
- * {@code String} field for an API key of a project of its own. They are set before the class's
+ * {@code String} field for an API key of a project of its own, {@link Sibling @Sibling} on a
+ * {@code TestServer} field for a second instance over the same data. They are set before the class's
  * {@code @BeforeAll} methods run, so those can arrange fixtures with them.
  *
  * <pre>{@code
@@ -64,12 +65,20 @@ public final class ServerExtension implements BeforeAllCallback {
     Class<?> testClass = context.getRequiredTestClass();
     List<Field> injected = fields(testClass, Injected.class);
     List<Field> keys = fields(testClass, ProjectKey.class);
+    List<Field> siblings = fields(testClass, Sibling.class);
     injected.forEach(f -> requireType(f, TestServer.class, ApiClient.class));
     keys.forEach(f -> requireType(f, String.class));
+    siblings.forEach(f -> requireType(f, TestServer.class));
 
     TestServer server = TestServer.start(env);
     // the store closes it with the class's context, however the class's tests and set-up ended
-    context.getStore(NAMESPACE).put(Started.class, new Started(server));
+    Started started = new Started(server, new java.util.ArrayList<>());
+    context.getStore(NAMESPACE).put(Started.class, started);
+    for (Field field : siblings) {
+      TestServer sibling = server.sibling();
+      started.siblings().add(sibling);
+      set(field, sibling);
+    }
     for (Field field : injected) {
       set(field, field.getType() == TestServer.class ? server : server.client);
     }
@@ -79,10 +88,12 @@ public final class ServerExtension implements BeforeAllCallback {
   }
 
   /** The running server, as the store holds it until the class's context closes. */
-  private record Started(TestServer server) implements CloseableResource {
+  /** The running servers: the siblings stop first, then the server they joined. */
+  private record Started(TestServer server, List<TestServer> siblings) implements CloseableResource {
 
     @Override
     public void close() {
+      siblings.forEach(TestServer::close);
       server.close();
     }
   }

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Text files shipped inside the jar (a Lua script, the OpenAPI document). Blocking: read them off the event loop. */
+/**
+ * Text files shipped inside the jar (the default configuration, a Lua script, the OpenAPI
+ * document). Blocking: read them off the event loop.
+ */
 public final class ClasspathText {
 
   private ClasspathText() {}

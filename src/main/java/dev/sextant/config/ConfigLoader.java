@@ -1,12 +1,12 @@
 package dev.sextant.config;
 
+import dev.sextant.common.ClasspathText;
 import io.vertx.config.yaml.YamlProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,14 +55,8 @@ public final class ConfigLoader {
    * directory is the overriding file, never the defaults.
    */
   static Future<JsonObject> readDefaults(Vertx vertx) {
-    return vertx.executeBlocking(() -> {
-      try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
-        if (in == null) {
-          throw new ConfigException(DEFAULTS + " is missing from the classpath");
-        }
-        return Buffer.buffer(in.readAllBytes());
-      }
-    }).compose(yaml -> parseYaml(vertx, yaml, "the built-in " + DEFAULTS));
+    return vertx.executeBlocking(() -> Buffer.buffer(ClasspathText.read(DEFAULTS)))
+        .compose(yaml -> parseYaml(vertx, yaml, "the built-in " + DEFAULTS));
   }
 
   /** The overriding file, or nothing when it is absent and {@code required} is false. */

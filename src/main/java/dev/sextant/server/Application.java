@@ -101,7 +101,7 @@ public final class Application {
       Resources resources = Resources.create(vertx, services);
       Future<String> limiter = vertx.deployVerticle(
           new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()));
-      Future<List<String>> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services));
+      Future<List<String>> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services, resources));
       return jobs
           .compose(jobsIds -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
               new DeploymentOptions().setInstances(instances)))
@@ -113,17 +113,18 @@ public final class Application {
   }
 
   /**
-   * The job worker and the scheduler ({@code jobs.schedules}), or nothing when {@code jobs.enabled}
-   * is off. No kind has a handler yet: the scheduled {@code retention} and {@code dashboard_rollup}
-   * jobs are queued and wait for the handlers that later work registers here.
+   * The job worker running the resources' job kinds, and the scheduler ({@code jobs.schedules}),
+   * or nothing when {@code jobs.enabled} is off.
    */
-  private static Future<List<String>> deployJobWorker(Vertx vertx, Services services) {
+  private static Future<List<String>> deployJobWorker(Vertx vertx, Services services,
+      Resources resources) {
     SextantConfig config = services.config();
     if (!config.jobs().enabled()) {
       return Future.succeededFuture(List.of());
     }
-    JobQueue queue = new JobQueue(services.pool(), config.jobs().maxAttempts());
+    JobQueue queue = resources.jobQueue();
     JobHandlers handlers = new JobHandlers(config.jobs().concurrencyPerKind());
+    resources.jobHandlers().forEach(handlers::register);
     Clock clock = Clock.systemUTC();
     return vertx.deployVerticle(new JobWorkerVerticle(queue, handlers, config.jobs(),
             services.registry(), Database.connectOptions(config.database().url()), clock))

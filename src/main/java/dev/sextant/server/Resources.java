@@ -8,6 +8,7 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.http.Routes;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
+import dev.sextant.jobs.JobHandler;
 import dev.sextant.jobs.JobQueue;
 import dev.sextant.jobs.JobRoutes;
 import dev.sextant.modelconfigs.ModelConfigRoutes;
@@ -22,14 +23,18 @@ import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every resource of the server, built once per process with its dependencies: the one place a new
  * resource is wired. {@code operations} are mounted ahead of the API's cross-cutting handlers
- * (never limited, no body), {@code api} after them, in this order.
+ * (never limited, no body), {@code api} after them, in this order. {@code jobHandlers} are the
+ * background job kinds the resources run, by kind, on the shared {@code jobQueue}.
  */
-record Resources(List<Routes> operations, List<Routes> api) {
+record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
+    Map<String, JobHandler> jobHandlers) {
 
   static Resources create(Vertx vertx, Services services) {
     SextantConfig config = services.config();
@@ -39,6 +44,8 @@ record Resources(List<Routes> operations, List<Routes> api) {
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), credentials);
     Authenticator auth = new Authenticator(services.pool(), apiKeys, credentials);
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache());
+    JobQueue jobQueue = new JobQueue(services.pool(), config.jobs().maxAttempts());
+    Map<String, JobHandler> jobHandlers = new LinkedHashMap<>();
 
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),
@@ -55,10 +62,10 @@ record Resources(List<Routes> operations, List<Routes> api) {
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
             services.resilientRedis()),
-        new JobRoutes(config.adminToken(), new JobQueue(services.pool(), config.jobs().maxAttempts()))));
+        new JobRoutes(config.adminToken(), jobQueue)));
     if (config.benchCeilingRoute()) {
       api.add(new CeilingRoute(services.resilientRedis()));
     }
-    return new Resources(operations, List.copyOf(api));
+    return new Resources(operations, List.copyOf(api), jobQueue, Map.copyOf(jobHandlers));
   }
 }

@@ -93,6 +93,24 @@ public final class ResponseCache {
   /** As above; after a write the previous answer is served as {@code staleness} allows. */
   public Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
       Staleness staleness, Supplier<Future<String>> loader) {
+    return getOrLoad(cache, project, key, ttlSeconds, staleness, loader,
+        redis.key("gen", project.toString()));
+  }
+
+  /**
+   * As {@link #getOrLoad(String, UUID, String, int, Supplier)}, for an answer whose {@code key}
+   * carries the version of what it was computed from (the dashboard's roll-up version): writes to
+   * the project do not retire it, a new version is a new key; a flush retires it as any other.
+   */
+  public Future<CachedBody> getOrLoadVersioned(String cache, UUID project, String key,
+      int ttlSeconds, Supplier<Future<String>> loader) {
+    // a generation key no write bumps: the entry is current for as long as the epoch is
+    return getOrLoad(cache, project, key, ttlSeconds, Staleness.NONE, loader,
+        redis.key("gen", "versioned"));
+  }
+
+  private Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
+      Staleness staleness, Supplier<Future<String>> loader, String genKey) {
     Supplier<Future<Loaded>> load = () -> {
       long started = System.currentTimeMillis();
       return loader.get().map(json -> json == null ? null
@@ -111,7 +129,6 @@ public final class ResponseCache {
       return loadOnce(cache, unversioned(valueKey, writesBefore), load).map(ResponseCache::body);
     }
     String epochKey = redis.key("epoch");
-    String genKey = redis.key("gen", project.toString());
     return redis.send(Request.cmd(Command.MGET).arg(epochKey).arg(genKey).arg(valueKey))
         .transform(ar -> {
           if (ar.failed()) {

@@ -29,7 +29,8 @@ public record SextantConfig(
     RateLimitConfig rateLimit,
     long slowRequestMs,
     boolean benchCeilingRoute,
-    JobsConfig jobs) {
+    JobsConfig jobs,
+    DashboardConfig dashboard) {
 
   public record HttpConfig(
       String host,
@@ -54,6 +55,12 @@ public record SextantConfig(
 
   public record RedisConfig(String url, int poolSize, long healthTimeoutMs, String keyPrefix,
       long commandTimeoutMs, int breakerMaxFailures, long breakerResetMs) {}
+
+  /**
+   * {@code rollupDelayMs}: a roll-up pass is queued this long after a write, at most one per this
+   * time per instance; {@code cacheTtlSeconds}: lifetime of a cached dashboard answer.
+   */
+  public record DashboardConfig(long rollupDelayMs, int cacheTtlSeconds) {}
 
   public record CacheConfig(boolean enabled, int traceDetailTtlSeconds, int traceStatsTtlSeconds,
       int traceStatsMaxStaleSeconds, long traceStatsStaleIfSlowerThanMs, long nearCacheTtlMs,
@@ -168,7 +175,10 @@ public record SextantConfig(
         rateLimitConfig(root.section("ratelimit")),
         root.section("ops").longInteger("slow_request_ms"),
         root.section("bench").bool("ceiling_route"),
-        jobsConfig(root.section("jobs")));
+        jobsConfig(root.section("jobs")),
+        new DashboardConfig(
+            root.section("dashboard").longInteger("rollup_delay_ms"),
+            root.section("dashboard").integer("cache_ttl_seconds")));
   }
 
   private static JobsConfig jobsConfig(ConfigReader jobs) {

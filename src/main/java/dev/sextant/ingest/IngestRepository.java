@@ -39,7 +39,9 @@ final class IngestRepository {
    * tells which traces this transaction created. The spans of those are inserted plainly, the rest
    * merged; then the scores, and the derived fields of the traces that existed before (a created
    * trace is inserted with them). The statements after the first are sent together, pipelined on
-   * the connection.
+   * the connection. The minutes whose dashboard roll-ups the batch makes stale are marked before
+   * the existing traces' rows change and after every write ({@code MARK_BEFORE},
+   * {@code MARK_AFTER}).
    *
    * @return the ids of the scores that were only to be updated (sent without trace, name or value)
    *     and that do not exist: everything else is written
@@ -75,6 +77,10 @@ final class IngestRepository {
           Map<Boolean, List<SpanWrite>> spansByNew = spans.stream().collect(Collectors.partitioningBy(
               span -> created.contains(span.traceId())));
           List<Future<?>> steps = new ArrayList<>();
+          if (!recompute.isEmpty()) {
+            steps.add(run(conn, IngestSql.MARK_BEFORE,
+                Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
+          }
           if (!spansByNew.get(true).isEmpty()) {
             steps.add(run(conn, IngestSql.INSERT_SPANS, spanParams(projectId, spansByNew.get(true))));
           }
@@ -93,8 +99,21 @@ final class IngestRepository {
             steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
+          steps.add(run(conn, IngestSql.MARK_AFTER, markParams(projectId, rows, spans)));
           return Future.all(steps).map(v -> missing.result());
         }));
+  }
+
+  /** Every trace id of the batch and the start times its spans were sent with. */
+  private static Tuple markParams(UUID projectId, RowSet<Row> traces, Collection<SpanWrite> spans) {
+    String[] ids = new String[traces.size()];
+    int i = 0;
+    for (Row row : traces) {
+      ids[i++] = row.getString("id");
+    }
+    OffsetDateTime[] starts = spans.stream().map(SpanWrite::startTime).filter(t -> t != null)
+        .toArray(OffsetDateTime[]::new);
+    return Tuple.tuple().addValue(projectId).addValue(ids).addValue(starts);
   }
 
   /** The ids of the scores to update that the update did not find. */

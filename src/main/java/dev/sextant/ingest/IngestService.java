@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Ingests a batch of trace, span and score items for one project: each item is validated on its
@@ -60,13 +61,21 @@ public final class IngestService {
 
   private final IngestRepository repository;
   private final ResponseCache cache;
+  private final Consumer<UUID> afterWrite;
   /** Items by outcome, indexed like {@link #TYPES}. */
   private final Counter[] accepted = new Counter[TYPES.size()];
   private final Counter[] rejected = new Counter[TYPES.size()];
 
   public IngestService(Pool pool, MeterRegistry registry, ResponseCache cache) {
+    this(pool, registry, cache, project -> { });
+  }
+
+  /** {@code afterWrite} is told the project of every committed write (the dashboard roll-ups). */
+  public IngestService(Pool pool, MeterRegistry registry, ResponseCache cache,
+      Consumer<UUID> afterWrite) {
     this.repository = new IngestRepository(pool);
     this.cache = cache;
+    this.afterWrite = afterWrite;
     for (int type = 0; type < TYPES.size(); type++) {
       accepted[type] = itemCounter(registry, TYPES.get(type), "accepted");
       rejected[type] = itemCounter(registry, TYPES.get(type), "rejected");
@@ -104,6 +113,11 @@ public final class IngestService {
     }
     // cached answers of the project are retired before the write is acknowledged: read-your-writes
     return repository.write(projectId, traces.values(), spans.values(), scores.values())
+        .andThen(written -> {
+          if (written.succeeded()) {
+            afterWrite.accept(projectId);
+          }
+        })
         .compose(missing -> cache.invalidate(projectId).map(missing))
         .map(missing -> count(refuseMissingScores(results, missing)));
   }

@@ -4,6 +4,7 @@ import static dev.sextant.tracemodel.TraceDerivations.isError;
 import static dev.sextant.tracemodel.TraceDerivations.sortTime;
 import static dev.sextant.tracemodel.TraceDerivations.spanAggregates;
 
+import dev.sextant.tracemodel.RollupMarks;
 import dev.sextant.tracemodel.SpanTotals;
 import dev.sextant.tracemodel.TraceDerivations;
 
@@ -176,4 +177,25 @@ final class IngestSql {
               a.span_start, a.span_end, %2$s, %3$s)""".formatted(
       spanAggregates("s"), sortTime("t.start_time", "a.span_start", "t.created_at"),
       isError("t.status", "a.span_errors"));
+
+  /**
+   * Marks the minutes the batch's traces that existed before it ({@code $2}) and their spans sit in
+   * before the batch changes them (their dashboard roll-ups may lose a row): run after
+   * {@link #UPSERT_TRACES}, which changes no trace's {@code sort_time}, and before the spans'
+   * writes and {@link #RECOMPUTE_TRACES}. See {@link RollupMarks}.
+   */
+  static final String MARK_BEFORE = RollupMarks.statement("""
+      SELECT sort_time FROM traces WHERE project_id = $1 AND id = ANY($2::text[])
+      UNION ALL
+      SELECT start_time FROM spans WHERE project_id = $1 AND trace_id = ANY($2::text[])""");
+
+  /**
+   * Marks the minutes of every trace of the batch ({@code $2}) and of its spans' start times
+   * ({@code $3}) after the batch's writes: the last statement of the transaction. A span sent
+   * without a start time keeps its stored one, whose minute {@link #MARK_BEFORE} marked.
+   */
+  static final String MARK_AFTER = RollupMarks.statement("""
+      SELECT sort_time FROM traces WHERE project_id = $1 AND id = ANY($2::text[])
+      UNION ALL
+      SELECT unnest($3::timestamptz[])""");
 }

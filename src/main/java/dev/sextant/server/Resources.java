@@ -5,6 +5,9 @@ import dev.sextant.auth.AuthRoutes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.auth.CredentialCache;
 import dev.sextant.config.SextantConfig;
+import dev.sextant.dashboard.DashboardRoutes;
+import dev.sextant.dashboard.RollupJob;
+import dev.sextant.dashboard.RollupTrigger;
 import dev.sextant.http.Routes;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
@@ -43,9 +46,13 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         services.cacheMetrics());
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), credentials);
     Authenticator auth = new Authenticator(services.pool(), apiKeys, credentials);
-    IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache());
     JobQueue jobQueue = new JobQueue(services.pool(), config.jobs().maxAttempts());
     Map<String, JobHandler> jobHandlers = new LinkedHashMap<>();
+    jobHandlers.put(RollupJob.KIND, new RollupJob(vertx, services.pool(), services.registry()));
+    RollupTrigger rollupTrigger = new RollupTrigger(vertx, jobQueue,
+        config.dashboard().rollupDelayMs(), config.jobs().maxAttempts());
+    IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache(),
+        rollupTrigger);
 
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),
@@ -57,8 +64,10 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         new ProjectRoutes(services.pool(), auth, apiKeys),
         new IngestRoutes(ingest, auth),
         new OtlpRoutes(vertx, ingest, auth),
-        new TraceRoutes(services.pool(), auth, services.cache(), config.cache()),
+        new TraceRoutes(services.pool(), auth, services.cache(), config.cache(), rollupTrigger),
         new ModelConfigRoutes(services.pool(), auth),
+        new DashboardRoutes(services.pool(), auth, services.cache(),
+            config.dashboard().cacheTtlSeconds()),
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
             services.resilientRedis()),

@@ -49,16 +49,23 @@ final class TraceRepository {
     });
   }
 
-  /** Deletes the trace with its spans and scores; false when there was none. */
+  /**
+   * Deletes the trace with its spans and scores; false when there was none. The trace's row goes
+   * first (see {@link TraceSql#DELETE_TRACE}); its spans and scores after it, pipelined.
+   */
   Future<Boolean> delete(UUID projectId, String traceId) {
     Tuple key = Tuple.of(projectId, traceId);
-    return pool.withTransaction(conn -> {
-      Future<Boolean> deleted = conn.preparedQuery(TraceSql.DELETE_TRACE).execute(key)
-          .map(rows -> rows.rowCount() > 0);
-      Future<?> spans = conn.preparedQuery(TraceSql.DELETE_SPANS).execute(key);
-      Future<?> scores = conn.preparedQuery(TraceSql.DELETE_SCORES).execute(key);
-      return Future.all(deleted, spans, scores).map(v -> deleted.result());
-    });
+    return pool.withTransaction(conn -> conn.preparedQuery(TraceSql.DELETE_TRACE).execute(key)
+        .compose(trace -> {
+          if (trace.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          OffsetDateTime sortTime = trace.iterator().next().getOffsetDateTime("sort_time");
+          Future<?> spans = conn.preparedQuery(TraceSql.DELETE_SPANS)
+              .execute(Tuple.of(projectId, traceId, sortTime));
+          Future<?> scores = conn.preparedQuery(TraceSql.DELETE_SCORES).execute(key);
+          return Future.all(spans, scores).map(true);
+        }));
   }
 
   /** Stats over {@code [from, to)}; a null bound leaves that side open. */

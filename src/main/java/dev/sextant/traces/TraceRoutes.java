@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** Reading and deleting traces (API.md section 5); every read is scoped to the key's project. */
 public final class TraceRoutes implements Routes {
@@ -28,6 +29,7 @@ public final class TraceRoutes implements Routes {
   private static final String STATS_CACHE = "trace_stats";
 
   private final TraceRepository traces;
+  private final Consumer<UUID> afterDelete;
   private final Authenticator auth;
   private final ResponseCache cache;
   private final CacheConfig cacheConfig;
@@ -35,6 +37,13 @@ public final class TraceRoutes implements Routes {
   private final Staleness statsStaleness;
 
   public TraceRoutes(Pool pool, Authenticator auth, ResponseCache cache, CacheConfig cacheConfig) {
+    this(pool, auth, cache, cacheConfig, project -> { });
+  }
+
+  /** {@code afterDelete} is told the project of every committed delete (the dashboard roll-ups). */
+  public TraceRoutes(Pool pool, Authenticator auth, ResponseCache cache, CacheConfig cacheConfig,
+      Consumer<UUID> afterDelete) {
+    this.afterDelete = afterDelete;
     this.traces = new TraceRepository(pool);
     this.auth = auth;
     this.cache = cache;
@@ -83,6 +92,11 @@ public final class TraceRoutes implements Routes {
   private Future<?> deleteTrace(RoutingContext ctx) {
     UUID project = projectId(ctx);
     return traces.delete(project, traceId(ctx))
+        .andThen(deleted -> {
+          if (deleted.succeeded() && deleted.result()) {
+            afterDelete.accept(project);
+          }
+        })
         .compose(deleted -> cache.invalidate(project).map(deleted))
         .compose(deleted -> deleted
             ? Responses.noContent(ctx)

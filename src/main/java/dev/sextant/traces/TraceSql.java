@@ -9,6 +9,7 @@ import static dev.sextant.tracemodel.TraceDerivations.costSum;
 import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
 import static dev.sextant.tracemodel.TraceDerivations.tokenSum;
 
+import dev.sextant.tracemodel.RollupMarks;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -52,8 +53,20 @@ final class TraceSql {
    * transaction committed. An ingest arriving later waits for this transaction and starts a new
    * trace. No foreign key does this for us (V3).
    */
-  static final String DELETE_TRACE = "DELETE FROM traces WHERE project_id = $1 AND id = $2";
-  static final String DELETE_SPANS = "DELETE FROM spans WHERE project_id = $1 AND trace_id = $2";
+  static final String DELETE_TRACE =
+      "DELETE FROM traces WHERE project_id = $1 AND id = $2 RETURNING sort_time";
+
+  /**
+   * Deletes the trace's spans and marks, for the dashboard roll-ups, the minutes they sat in and
+   * the minute of the trace's {@code sort_time} ({@code $3}, as the trace's delete returned it).
+   * The marks' lock is taken here, after the trace's row lock, in the order ingest takes them
+   * ({@link RollupMarks}).
+   */
+  static final String DELETE_SPANS = """
+      WITH %1$s,
+           d AS (DELETE FROM spans WHERE project_id = $1 AND trace_id = $2 RETURNING start_time)
+      %2$s""".formatted(RollupMarks.HELD_CTE,
+      RollupMarks.insert("$1", "SELECT start_time FROM d UNION ALL SELECT $3::timestamptz"));
   static final String DELETE_SCORES = "DELETE FROM scores WHERE project_id = $1 AND trace_id = $2";
 
   /**

@@ -1,0 +1,73 @@
+package dev.sextant.dashboard;
+
+import dev.sextant.jobs.Job;
+import dev.sextant.jobs.JobHandler;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code dashboard_rollup} job: takes the writers' marks, then folds each project's pending
+ * minutes ({@value #MINUTES_PER_STEP} per transaction) until none is left. Idempotent: a pass that
+ * dies leaves its minutes pending, and folding a minute twice gives the same rows. Also keeps the
+ * {@code sextant_dashboard_rollup_lag_seconds} gauge: the age of the oldest mark not folded in.
+ */
+public final class RollupJob implements JobHandler {
+
+  /** The job kind, scheduled in {@code jobs.schedules} and queued by {@link RollupTrigger}. */
+  public static final String KIND = "dashboard_rollup";
+
+  private static final Logger log = LoggerFactory.getLogger(RollupJob.class);
+  private static final int MINUTES_PER_STEP = 120;
+  private static final long LAG_REFRESH_MS = 5_000;
+
+  private final RollupRepository rollups;
+  private final AtomicReference<Double> lagSeconds = new AtomicReference<>(0.0);
+
+  public RollupJob(Vertx vertx, Pool pool, MeterRegistry registry) {
+    this.rollups = new RollupRepository(pool);
+    Gauge.builder("sextant.dashboard.rollup.lag", lagSeconds, AtomicReference::get)
+        .description("age of the oldest dashboard roll-up mark not folded in yet (0: none)")
+        .baseUnit("seconds")
+        .register(registry);
+    vertx.setPeriodic(1, LAG_REFRESH_MS, id -> refreshLag());
+  }
+
+  @Override
+  public Future<Void> handle(Job job) {
+    return rollups.takeMarks()
+        .compose(v -> rollups.pendingProjects())
+        .compose(this::foldAll)
+        .andThen(done -> refreshLag());
+  }
+
+  private Future<Void> foldAll(List<UUID> projects) {
+    Future<Void> chain = Future.succeededFuture();
+    for (UUID project : projects) {
+      chain = chain.compose(v -> foldProject(project));
+    }
+    return chain;
+  }
+
+  private Future<Void> foldProject(UUID project) {
+    return rollups.fold(project, MINUTES_PER_STEP)
+        .compose(folded -> folded == MINUTES_PER_STEP ? foldProject(project) : Future.succeededFuture());
+  }
+
+  private void refreshLag() {
+    rollups.lagSeconds().onComplete(ar -> {
+      if (ar.succeeded()) {
+        lagSeconds.set(ar.result());
+      } else {
+        log.warn("reading the dashboard roll-up lag failed: {}", ar.cause().getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,138 @@
+package dev.sextant.dashboard;
+
+import static dev.sextant.tracemodel.TraceDerivations.LATENCY_MS_DOUBLE;
+import static dev.sextant.tracemodel.TraceDerivations.MAX_BIGINT;
+import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
+
+import dev.sextant.tracemodel.RollupMarks;
+
+/** SQL of the roll-up job: taking the marks, recomputing marked minutes and their hours. */
+final class RollupSql {
+
+  private RollupSql() {}
+
+  /** The marks' lock, exclusively: waits for every writer that has marked to commit. */
+  static final String LOCK_MARKS = "SELECT pg_advisory_xact_lock(" + RollupMarks.LOCK_CLASS + ", "
+      + RollupMarks.LOCK_MARKS + ")";
+
+  /** One recompute at a time across instances: two would each miss the other's minutes. */
+  static final String LOCK_FOLD = "SELECT pg_advisory_xact_lock(" + RollupMarks.LOCK_CLASS + ", 2)";
+
+  /** Moves every mark to the pending ones, under {@link #LOCK_MARKS}. */
+  static final String TAKE_MARKS = """
+      WITH d AS (DELETE FROM rollup_dirty RETURNING project_id, minute, marked_at)
+      INSERT INTO rollup_pending AS p (project_id, minute, marked_at)
+      SELECT project_id, minute, marked_at FROM d
+      ON CONFLICT (project_id, minute) DO UPDATE SET marked_at = LEAST(p.marked_at, EXCLUDED.marked_at)""";
+
+  static final String PENDING_PROJECTS = "SELECT DISTINCT project_id FROM rollup_pending";
+
+  /** The project's oldest pending minutes, up to {@code $2}. */
+  static final String PENDING_MINUTES = """
+      SELECT minute FROM rollup_pending WHERE project_id = $1 ORDER BY minute LIMIT $2""";
+
+  static final String DELETE_PENDING = """
+      DELETE FROM rollup_pending WHERE project_id = $1 AND minute = ANY($2::timestamptz[])""";
+
+  /** Age in seconds of the oldest mark not folded in yet; 0 when there is none. */
+  static final String LAG = """
+      SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(marked_at)), 0)::float8 AS lag
+        FROM (SELECT marked_at FROM rollup_dirty UNION ALL SELECT marked_at FROM rollup_pending) m""";
+
+  /**
+   * The traces of the minutes {@code $2} (each a minute's start) of project {@code $1}, by
+   * {@code sort_time}: each minute's totals ({@code total}) and each trace name's, with the
+   * latency bins and their counts ({@link LatencySketch#binOf}). The latency's columns are
+   * unqualified: only {@code traces} has them.
+   */
+  static final String TRACE_MINUTES = """
+      WITH b AS (
+        SELECT m.start AS bucket, t.name, %1$s AS bin, count(*) AS n,
+               count(*) FILTER (WHERE t.is_error) AS errors, sum(t.input_tokens) AS input_tokens,
+               sum(t.output_tokens) AS output_tokens, sum(t.total_cost) AS cost
+          FROM unnest($2::timestamptz[]) AS m(start)
+          JOIN traces t ON t.project_id = $1 AND t.sort_time >= m.start
+                       AND t.sort_time < m.start + interval '1 minute'
+         GROUP BY 1, 2, 3)
+      SELECT bucket, name, GROUPING(name) = 1 AS total, sum(n)::bigint AS count,
+             sum(errors)::bigint AS errors,
+             LEAST(sum(input_tokens), %2$s)::bigint AS input_tokens,
+             LEAST(sum(output_tokens), %2$s)::bigint AS output_tokens,
+             sum(cost)::float8 AS cost,
+             array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
+             array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
+        FROM b
+       GROUP BY GROUPING SETS ((bucket), (bucket, name))""".formatted(
+      LatencySketch.binOf(LATENCY_MS_DOUBLE), MAX_BIGINT);
+
+  /** The spans of the minutes {@code $2} of project {@code $1}, by start time and model. */
+  static final String MODEL_MINUTES = """
+      WITH b AS (
+        SELECT m.start AS bucket, s.model, %1$s AS bin, count(*) AS n,
+               count(*) FILTER (WHERE %2$s) AS errors,
+               COALESCE(sum(s.input_tokens), 0) AS input_tokens,
+               COALESCE(sum(s.output_tokens), 0) AS output_tokens,
+               COALESCE(sum(s.cost_usd), 0) AS cost
+          FROM unnest($2::timestamptz[]) AS m(start)
+          JOIN spans s ON s.project_id = $1 AND s.start_time >= m.start
+                      AND s.start_time < m.start + interval '1 minute'
+         GROUP BY 1, 2, 3)
+      SELECT bucket, model, sum(n)::bigint AS count, sum(errors)::bigint AS errors,
+             LEAST(sum(input_tokens), %3$s)::bigint AS input_tokens,
+             LEAST(sum(output_tokens), %3$s)::bigint AS output_tokens,
+             sum(cost)::float8 AS cost,
+             array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
+             array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
+        FROM b
+       GROUP BY bucket, model""".formatted(LatencySketch.binOf("s.duration_ms"),
+      spanFailed("s.status"), MAX_BIGINT);
+
+  /** Removes the trace roll-ups of width {@code $2} of the buckets {@code $3}. */
+  static final String DELETE_TRACE_ROWS = """
+      DELETE FROM rollup_traces
+       WHERE project_id = $1 AND bucket_seconds = $2 AND dimension = ANY('{all,name}'::text[])
+         AND bucket = ANY($3::timestamptz[])""";
+
+  static final String DELETE_MODEL_ROWS = """
+      DELETE FROM rollup_models
+       WHERE project_id = $1 AND bucket_seconds = $2 AND bucket = ANY($3::timestamptz[])""";
+
+  static final String INSERT_TRACE_ROWS = """
+      INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces, errors,
+                                 input_tokens, output_tokens, cost, latency)
+      SELECT $1, $2, r.bucket, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
+             r.output_tokens, r.cost, r.latency
+        FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                    $8::bigint[], $9::bigint[], $10::float8[], $11::bytea[])
+             AS r(bucket, dimension, key, traces, errors, input_tokens, output_tokens, cost, latency)""";
+
+  static final String INSERT_MODEL_ROWS = """
+      INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
+                                 input_tokens, output_tokens, cost, latency)
+      SELECT $1, $2, r.bucket, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost,
+             r.latency
+        FROM unnest($3::timestamptz[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+                    $8::bigint[], $9::float8[], $10::bytea[])
+             AS r(bucket, model, spans, errors, input_tokens, output_tokens, cost, latency)""";
+
+  /** The minute rows of the hours {@code $2} (each an hour's start), to fold into hour rows. */
+  static final String TRACE_MINUTES_OF_HOURS = """
+      SELECT h.start AS hour, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
+             r.output_tokens, r.cost, r.latency
+        FROM unnest($2::timestamptz[]) AS h(start)
+        JOIN rollup_traces r ON r.project_id = $1 AND r.bucket_seconds = 60
+                            AND r.dimension = ANY('{all,name}'::text[])
+                            AND r.bucket >= h.start AND r.bucket < h.start + interval '1 hour'""";
+
+  static final String MODEL_MINUTES_OF_HOURS = """
+      SELECT h.start AS hour, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost,
+             r.latency
+        FROM unnest($2::timestamptz[]) AS h(start)
+        JOIN rollup_models r ON r.project_id = $1 AND r.bucket_seconds = 60
+                            AND r.bucket >= h.start AND r.bucket < h.start + interval '1 hour'""";
+
+  /** The project's roll-ups changed: its dashboard answers cached under the old version retire. */
+  static final String BUMP_VERSION = """
+      INSERT INTO rollup_state AS s (project_id, version, folded_at) VALUES ($1, 1, now())
+      ON CONFLICT (project_id) DO UPDATE SET version = s.version + 1, folded_at = now()""";
+}

@@ -56,6 +56,7 @@ class RedisOutageTest {
       assertThat(name(api, key, t)).isEqualTo("during");
       assertThat(api.get("/api/v1/traces", key).status()).isEqualTo(200);
       assertThat(api.get("/api/v1/traces/stats", key).status()).isEqualTo(200);
+      assertThat(api.get("/api/v1/dashboard", key).status()).isEqualTo(200);
       // the local window still limits: 30 per minute, some already spent
       int passed = 0;
       int limited = 0;

@@ -263,6 +263,25 @@ class DashboardTest {
     }, "the lag gauge to read 0");
   }
 
+  @Test
+  @Order(9)
+  @DisplayName("is answered from the cache while the project's roll-ups stay as they are")
+  void cachedUntilTheRollupsChange() {
+    JsonObject first = dashboard(key, "7d");
+    double hits = cacheHits();
+    // roll-ups of another project change: this one's cached answer stays current
+    ingest(otherKey, seededTrace(500));
+    awaitFolded(otherProject);
+    assertThat(dashboard(key, "7d")).isEqualTo(first);
+    assertThat(cacheHits()).isGreaterThan(hits);
+  }
+
+  private static double cacheHits() {
+    return api.get("/metrics", null).body().lines()
+        .filter(l -> l.startsWith("sextant_cache_hits_total{") && l.contains("cache=\"dashboard\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** The dashboard of {@code param} equals what SQL computes over the project's raw rows. */
   private static void assertMatchesRawRows(String param) throws SQLException {
     Window window = Window.BY_PARAM.get(param);

@@ -44,4 +44,26 @@ class IngestPlanTest {
     JsonObject plan = PlanFixture.genericPlan(IngestSql.RECOMPUTE_TRACES, BATCH);
     assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
   }
+
+  @Test
+  @DisplayName("marks the dashboard minutes of the batch's traces and spans through their keys")
+  void rollupMarksUseTheKeys() throws Exception {
+    Object[] after = {PlanFixture.PROJECT, new String[] {"t11", "t21", "t31"},
+        "{2026-10-01T00:04:35Z,2026-10-01T00:08:45Z}"};
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(IngestSql.MARK_BEFORE, BATCH),
+        PlanFixture.genericPlan(IngestSql.MARK_BEFORE, BATCH)}) {
+      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+      assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
+      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
+    }
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(IngestSql.MARK_AFTER, after),
+        PlanFixture.genericPlan(IngestSql.MARK_AFTER, after)}) {
+      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+      assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
+      // the spans' start times come with the batch: no span is read
+      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).isEmpty();
+    }
+  }
 }

@@ -1,6 +1,6 @@
 package dev.sextant.evaluators;
 
-/** 1 when the text of the output contains the text of the expected output. */
+/** 1 when the text of the output contains the text of the expected output (linear time). */
 final class Contains implements Scorer {
 
   @Override
@@ -9,6 +9,6 @@ final class Contains implements Scorer {
       return NO_EXPECTED;
     }
     return Evaluation.of(output != null
-        && JsonValues.text(output).contains(JsonValues.text(expected)));
+        && Texts.contains(JsonValues.text(output), JsonValues.text(expected)));
   }
 }

@@ -50,4 +50,11 @@ class JsonValidTest {
     assertThat(JSON_VALID.evaluate("[".repeat(100_000) + "]".repeat(100_000), null))
         .isEqualTo(Evaluation.FAIL);
   }
+
+  @Test
+  @DisplayName("a number of more than 1000 digits counts as invalid (Jackson's limit)")
+  void longNumber() {
+    assertThat(JSON_VALID.evaluate("1".repeat(1000), null)).isEqualTo(Evaluation.PASS);
+    assertThat(JSON_VALID.evaluate("[" + "1".repeat(1001) + "]", null)).isEqualTo(Evaluation.FAIL);
+  }
 }

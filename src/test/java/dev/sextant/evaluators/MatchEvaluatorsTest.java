@@ -72,6 +72,16 @@ class MatchEvaluatorsTest {
   }
 
   @Test
+  @DisplayName("contains stays linear on a long repetitive output and expected output")
+  void containsPathological() {
+    String output = "a".repeat(1_000_000);
+    assertThat(CONTAINS.evaluate(output, "a".repeat(100_000) + "b")).isEqualTo(Evaluation.FAIL);
+    assertThat(CONTAINS.evaluate(output + "b", "a".repeat(100_000) + "b")).isEqualTo(Evaluation.PASS);
+    assertThat(CONTAINS.evaluate("x" + "😀".repeat(100) + "y", "😀".repeat(100) + "y"))
+        .isEqualTo(Evaluation.PASS);
+  }
+
+  @Test
   @DisplayName("contains compares other JSON values by their compact encoding")
   void containsJson() {
     assertThat(CONTAINS.evaluate("the answer is 42", 42)).isEqualTo(Evaluation.PASS);

@@ -1,10 +1,12 @@
 package dev.sextant.evaluators;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The evaluator types of an experiment, by the name the API gives them, with their parameters. */
 public enum EvaluatorType {
@@ -16,8 +18,8 @@ public enum EvaluatorType {
   LEVENSHTEIN_SIMILARITY("levenshtein_similarity", List.of());
 
   /** Every type's API name, sorted: what an error lists. */
-  public static final Set<String> NAMES = Arrays.stream(values()).map(EvaluatorType::apiName)
-      .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+  public static final Set<String> NAMES = Collections.unmodifiableSortedSet(Arrays.stream(values())
+      .map(EvaluatorType::apiName).collect(Collectors.toCollection(TreeSet::new)));
 
   private final String apiName;
   private final List<String> params;

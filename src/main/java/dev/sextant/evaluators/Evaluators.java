@@ -63,15 +63,17 @@ public final class Evaluators {
         continue;
       }
       Evaluator evaluator = parseOne(json, at + ".", errors);
-      if (evaluator == null) {
-        continue;
+      if (evaluator != null) {
+        evaluators.add(evaluator);
       }
-      Integer first = names.putIfAbsent(evaluator.name(), i);
-      if (first != null) {
-        errors.add(new FieldError(at + ".name",
-            "must be unique: " + FIELD + "[" + first + "] has this name too"));
+      // names are compared whether or not the rest of their evaluator is valid
+      if (json.getValue("name") instanceof String name) {
+        Integer first = names.putIfAbsent(name, i);
+        if (first != null) {
+          errors.add(new FieldError(at + ".name",
+              "must be unique: " + FIELD + "[" + first + "] has this name too"));
+        }
       }
-      evaluators.add(evaluator);
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);

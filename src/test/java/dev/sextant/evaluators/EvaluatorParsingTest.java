@@ -100,6 +100,10 @@ class EvaluatorParsingTest {
         .add(ev("same", "exact_match"));
     assertErrors(() -> Evaluators.parse(given),
         new FieldError("evaluators[2].name", "must be unique: evaluators[0] has this name too"));
+    JsonArray firstInvalid = new JsonArray().add(ev("same", "regex")).add(ev("same", "contains"));
+    assertErrors(() -> Evaluators.parse(firstInvalid),
+        new FieldError("evaluators[0].params.pattern", "required"),
+        new FieldError("evaluators[1].name", "must be unique: evaluators[0] has this name too"));
   }
 
   @Test
@@ -181,7 +185,8 @@ class EvaluatorParsingTest {
         .add(ev("fine", "numeric_tolerance").put("params", new JsonObject().put("tolerance", -1)));
     InvalidInputException e = catchInvalid(() -> Evaluators.parse(given));
     assertThat(e.errors()).extracting(FieldError::field).containsExactly(
-        "evaluators[1].name", "evaluators[1].params.pattern", "evaluators[2].params.tolerance");
+        "evaluators[1].name", "evaluators[1].params.pattern", "evaluators[2].params.tolerance",
+        "evaluators[2].name");
   }
 
   private static JsonObject ev(String name, String type) {

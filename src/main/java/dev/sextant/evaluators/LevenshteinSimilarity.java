@@ -12,7 +12,7 @@ import org.apache.commons.text.similarity.SimilarityInput;
 final class LevenshteinSimilarity implements Scorer {
 
   /** Each text is compared up to this many code points. */
-  static final int MAX_LENGTH = 10_000;
+  static final int MAX_LENGTH = 4_000;
 
   private static final LevenshteinDistance DISTANCE = LevenshteinDistance.getDefaultInstance();
 

@@ -5,6 +5,9 @@ import dev.sextant.auth.AuthRoutes;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.auth.CredentialCache;
 import dev.sextant.config.SextantConfig;
+import dev.sextant.experiments.DatasetRoutes;
+import dev.sextant.experiments.EvaluationHandler;
+import dev.sextant.experiments.ExperimentRoutes;
 import dev.sextant.http.Routes;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
@@ -46,6 +49,9 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache());
     JobQueue jobQueue = new JobQueue(services.pool(), config.jobs().maxAttempts());
     Map<String, JobHandler> jobHandlers = new LinkedHashMap<>();
+    jobHandlers.put(EvaluationHandler.KIND, new EvaluationHandler(services.pool(),
+        vertx.createSharedWorkerExecutor("sextant-evaluators", Runtime.getRuntime().availableProcessors()),
+        services.registry()));
 
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),
@@ -58,7 +64,9 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         new IngestRoutes(ingest, auth),
         new OtlpRoutes(vertx, ingest, auth),
         new TraceRoutes(services.pool(), auth, services.cache(), config.cache()),
-        new ModelConfigRoutes(services.pool(), auth),
+        new ModelConfigRoutes(services.pool(), auth, services.cache(), config.cache().modelConfigTtlSeconds()),
+        new DatasetRoutes(services.pool(), auth),
+        new ExperimentRoutes(services.pool(), auth, jobQueue, services.cacheMetrics()),
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
             services.resilientRedis()),

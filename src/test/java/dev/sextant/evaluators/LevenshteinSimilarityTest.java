@@ -50,7 +50,7 @@ class LevenshteinSimilarityTest {
   }
 
   @Test
-  @DisplayName("compares only the first 10 000 code points of each side")
+  @DisplayName("compares only the first MAX_LENGTH (4 000) code points of each side")
   void bounded() {
     String common = "😀".repeat(LevenshteinSimilarity.MAX_LENGTH);
     assertThat(SIMILAR.evaluate(common + "tail one", common + "another, longer tail"))

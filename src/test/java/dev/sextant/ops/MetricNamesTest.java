@@ -8,7 +8,6 @@ import dev.sextant.support.ApiClient;
 import dev.sextant.support.Await;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ServerExtension;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class MetricNamesTest {
 
   private static final Path RULES = Path.of("conf", "prometheus", "rules.yml");
-  private static final Path DASHBOARD = Path.of("conf", "grafana", "sextant.json");
   /** Series Prometheus itself writes for each scrape. */
   private static final Set<String> PROMETHEUS_OWN =
       Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
@@ -58,8 +56,7 @@ class MetricNamesTest {
       String where = "rules.yml " + rule.getOrDefault("alert", rule.get("record"));
       PromQlNames.of(String.valueOf(rule.get("expr"))).forEach(n -> used.putIfAbsent(n, where));
     }
-    JsonObject dashboard = new JsonObject(Files.readString(DASHBOARD));
-    for (Map.Entry<String, String> query : dashboardQueries(dashboard, "sextant.json").entrySet()) {
+    for (Map.Entry<String, String> query : DashboardQueries.read().entrySet()) {
       PromQlNames.of(query.getKey()).forEach(n -> used.putIfAbsent(n, query.getValue()));
     }
     assertThat(used).containsKeys("vertx_http_server_requests_total", "sextant_jobs_dead",
@@ -104,28 +101,6 @@ class MetricNamesTest {
         .load(Files.readString(RULES));
     List<Map<String, Object>> groups = (List<Map<String, Object>>) file.get("groups");
     return groups.stream().flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
-  }
-
-  /** Every panel target's {@code expr} and every variable's query, with where each is. */
-  private static Map<String, String> dashboardQueries(Object node, String where) {
-    Map<String, String> queries = new HashMap<>();
-    if (node instanceof JsonObject object) {
-      String here = object.containsKey("title") ? where + " \"" + object.getString("title") + "\""
-          : object.containsKey("name") ? where + " $" + object.getValue("name") : where;
-      object.forEach(e -> {
-        if (e.getKey().equals("expr") && e.getValue() instanceof String expr) {
-          queries.put(expr, here);
-        } else if (e.getKey().equals("query") && e.getValue() instanceof JsonObject q
-            && q.getValue("query") instanceof String expr) {
-          queries.put(expr, here);
-        } else {
-          queries.putAll(dashboardQueries(e.getValue(), here));
-        }
-      });
-    } else if (node instanceof JsonArray array) {
-      array.forEach(item -> queries.putAll(dashboardQueries(item, where)));
-    }
-    return queries;
   }
 
   /** The sample names and declared types of a Prometheus text exposition. */

@@ -36,9 +36,14 @@ final class PromQlNames {
 
   private PromQlNames() {}
 
+  /** The selector of Grafana's {@code label_values(selector, label)}; any other query as it is. */
+  static String withoutLabelValues(String query) {
+    Matcher labelValues = LABEL_VALUES.matcher(query);
+    return labelValues.matches() ? labelValues.group(1) : query;
+  }
+
   static Set<String> of(String expression) {
-    Matcher labelValues = LABEL_VALUES.matcher(expression);
-    String promql = labelValues.matches() ? labelValues.group(1) : expression;
+    String promql = withoutLabelValues(expression);
     List<String> tokens = new ArrayList<>();
     Matcher m = TOKEN.matcher(promql);
     while (m.find()) {

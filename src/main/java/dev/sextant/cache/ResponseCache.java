@@ -41,6 +41,8 @@ public final class ResponseCache {
   private static final byte PLAIN = 'p';
   /** A stale answer is recomputed once it is this many times as old as its computation took. */
   private static final int REFRESH_FACTOR = 4;
+  /** The generation family of answers over a project's traces, which every ingest bumps. */
+  private static final String TRACE_DATA = "traces";
 
   /**
    * How stale an answer may be served after a write: one that took at least {@code slowLoadMs} to
@@ -93,24 +95,21 @@ public final class ResponseCache {
   /** As above; after a write the previous answer is served as {@code staleness} allows. */
   public Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
       Staleness staleness, Supplier<Future<String>> loader) {
-    return getOrLoad(cache, project, key, ttlSeconds, staleness, loader,
-        redis.key("gen", project.toString()));
+    return getOrLoad(cache, TRACE_DATA, project, key, ttlSeconds, staleness, loader);
   }
 
   /**
-   * As {@link #getOrLoad(String, UUID, String, int, Supplier)}, for an answer whose {@code key}
-   * carries the version of what it was computed from (the dashboard's roll-up version): writes to
-   * the project do not retire it, a new version is a new key; a flush retires it as any other.
+   * As above, with answers versioned by the project's generation of {@code family}, which only
+   * {@link #invalidate(String, UUID)} of that family bumps: answers over data written rarely (model
+   * configs) are not retired by every write of the project's traces.
    */
-  public Future<CachedBody> getOrLoadVersioned(String cache, UUID project, String key,
+  public Future<CachedBody> getOrLoad(String cache, String family, UUID project, String key,
       int ttlSeconds, Supplier<Future<String>> loader) {
-    // a generation key no write bumps: the entry is current for as long as the epoch is
-    return getOrLoad(cache, project, key, ttlSeconds, Staleness.NONE, loader,
-        redis.key("gen", "versioned"));
+    return getOrLoad(cache, family, project, key, ttlSeconds, Staleness.NONE, loader);
   }
 
-  private Future<CachedBody> getOrLoad(String cache, UUID project, String key, int ttlSeconds,
-      Staleness staleness, Supplier<Future<String>> loader, String genKey) {
+  private Future<CachedBody> getOrLoad(String cache, String family, UUID project, String key,
+      int ttlSeconds, Staleness staleness, Supplier<Future<String>> loader) {
     Supplier<Future<Loaded>> load = () -> {
       long started = System.currentTimeMillis();
       return loader.get().map(json -> json == null ? null
@@ -129,6 +128,7 @@ public final class ResponseCache {
       return loadOnce(cache, unversioned(valueKey, writesBefore), load).map(ResponseCache::body);
     }
     String epochKey = redis.key("epoch");
+    String genKey = generationKey(family, project);
     return redis.send(Request.cmd(Command.MGET).arg(epochKey).arg(genKey).arg(valueKey))
         .transform(ar -> {
           if (ar.failed()) {
@@ -210,20 +210,31 @@ public final class ResponseCache {
   }
 
   /**
-   * Retires every cached answer of {@code project}. Never fails: if Redis cannot be told, the
-   * cache stops trusting Redis until it can retire everything.
+   * Retires every cached answer over {@code project}'s trace data. Never fails: if Redis cannot be
+   * told, the cache stops trusting Redis until it can retire everything.
    */
   public Future<Void> invalidate(UUID project) {
+    return invalidate(TRACE_DATA, project);
+  }
+
+  /** Retires every cached answer of {@code project} versioned by {@code family}; never fails. */
+  public Future<Void> invalidate(String family, UUID project) {
     if (!enabled) {
       return Future.succeededFuture();
     }
     localWrites.incrementAndGet();
-    return redis.send(Request.cmd(Command.INCR).arg(redis.key("gen", project.toString())))
+    return redis.send(Request.cmd(Command.INCR).arg(generationKey(family, project)))
         .<Void>mapEmpty()
         .recover(e -> {
           distrust();
           return Future.succeededFuture();
         });
+  }
+
+  /** The project's generation counter of {@code family} (the trace data's keeps its first name). */
+  private String generationKey(String family, UUID project) {
+    return family.equals(TRACE_DATA) ? redis.key("gen", project.toString())
+        : redis.key("gen", family, project.toString());
   }
 
   /** Retires every cached answer of every project. */

@@ -14,14 +14,23 @@ public final class Digests {
     return digest("SHA-256", text);
   }
 
+  /** SHA-256 of {@code bytes}. */
+  public static byte[] sha256(byte[] bytes) {
+    return digest("SHA-256", bytes);
+  }
+
   /** SHA-1 of {@code text} in UTF-8 (what Redis names a script by). */
   public static byte[] sha1(String text) {
     return digest("SHA-1", text);
   }
 
   private static byte[] digest(String algorithm, String text) {
+    return digest(algorithm, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] digest(String algorithm, byte[] bytes) {
     try {
-      return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance(algorithm).digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(algorithm + " is part of every JDK", e);
     }

@@ -64,7 +64,7 @@ public record SextantConfig(
 
   public record CacheConfig(boolean enabled, int traceDetailTtlSeconds, int traceStatsTtlSeconds,
       int traceStatsMaxStaleSeconds, long traceStatsStaleIfSlowerThanMs, long nearCacheTtlMs,
-      long nearCacheMaxEntries) {}
+      long nearCacheMaxEntries, int modelConfigTtlSeconds) {}
 
   /** Limits per route group ({@code auth}, {@code default}) per window, shared by all instances. */
   public record RateLimitConfig(boolean enabled, int windowSeconds,
@@ -244,7 +244,8 @@ public record SextantConfig(
         cache.integer("trace_stats_max_stale_seconds"),
         cache.longInteger("trace_stats_stale_if_slower_than_ms"),
         cache.longInteger("near_cache_ttl_ms"),
-        cache.longInteger("near_cache_max_entries"));
+        cache.longInteger("near_cache_max_entries"),
+        cache.integer("model_config_ttl_seconds"));
   }
 
   /** Every section under {@code ratelimit} is a route group with its {@code per_minute}. */

@@ -22,6 +22,11 @@ import java.util.UUID;
 public final class DashboardRoutes implements Routes {
 
   private static final String CACHE = "dashboard";
+  /**
+   * The answers' generation family, which nothing invalidates: ingest does not retire them, the
+   * roll-up version in their key does (and a cache flush, as for every answer).
+   */
+  private static final String CACHE_FAMILY = "dashboard";
 
   private final DashboardRepository dashboards;
   private final Authenticator auth;
@@ -49,7 +54,7 @@ public final class DashboardRoutes implements Routes {
     Instant now = clock.instant();
     return dashboards.version(project).compose(version -> {
       String key = window.param() + "|" + window.lastBucket(now).getEpochSecond() + "|" + version;
-      return cache.getOrLoadVersioned(CACHE, project, key, cacheTtlSeconds,
+      return cache.getOrLoad(CACHE, CACHE_FAMILY, project, key, cacheTtlSeconds,
           () -> dashboards.read(project, window, now).map(d -> DashboardJson.dashboard(d).encode()));
     }).compose(body -> Responses.json(ctx, 200, body));
   }

@@ -1,6 +1,7 @@
 package dev.sextant.http;
 
 import dev.sextant.common.Cursors;
+import dev.sextant.common.Ids;
 import dev.sextant.common.Times;
 import dev.sextant.validation.Validator;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +35,8 @@ public final class QueryParams {
     throw invalid("limit", "must be an integer from 1 to " + MAX_LIMIT);
   }
 
+  private static final String MALFORMED_CURSOR = "is malformed: pass back the next_cursor of a previous page";
+
   /** {@code cursor}: null on the first page; malformed is a 400. */
   public static Cursors.Position cursor(RoutingContext ctx) {
     String raw = ctx.queryParams().get("cursor");
@@ -42,7 +45,16 @@ public final class QueryParams {
     }
     Cursors.Position position = Cursors.decode(raw);
     if (position == null) {
-      throw invalid("cursor", "is malformed: pass back the next_cursor of a previous page");
+      throw invalid("cursor", MALFORMED_CURSOR);
+    }
+    return position;
+  }
+
+  /** {@code cursor} of a list keyed by server-made ids: one whose id is no UUID is malformed too. */
+  public static Cursors.Position uuidCursor(RoutingContext ctx) {
+    Cursors.Position position = cursor(ctx);
+    if (position != null && Ids.parseUuid(position.id()) == null) {
+      throw invalid("cursor", MALFORMED_CURSOR);
     }
     return position;
   }

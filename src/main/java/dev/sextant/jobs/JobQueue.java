@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,13 +102,22 @@ public final class JobQueue {
 
   /** Queues many jobs of one kind, due now, in one statement and one notification. */
   public Future<List<UUID>> enqueueAll(String kind, List<JsonObject> payloads) {
+    return pool.withTransaction(conn -> enqueueAll(conn, kind, payloads));
+  }
+
+  /**
+   * Queues many jobs of one kind, due now, inside the caller's transaction on {@code conn}: they
+   * exist, and wake the workers, only when it commits, so work acknowledged together with them is
+   * never left without its jobs.
+   */
+  public Future<List<UUID>> enqueueAll(SqlClient conn, String kind, List<JsonObject> payloads) {
     UUID[] ids = new UUID[payloads.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = Ids.newUuid();
     }
     Tuple params = Tuple.of(ids, kind, payloads.toArray(new JsonObject[0]), defaultMaxAttempts);
-    return pool.withTransaction(conn -> conn.preparedQuery(JobSql.ENQUEUE_MANY).execute(params)
-        .compose(rows -> conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind))))
+    return conn.preparedQuery(JobSql.ENQUEUE_MANY).execute(params)
+        .compose(rows -> conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)))
         .map(v -> List.of(ids));
   }
 

@@ -48,10 +48,7 @@ public final class JobRoutes implements Routes {
     if (status == null || !LISTED.contains(status)) {
       throw Problem.invalid("status", "must be one of queued, running, failed, dead");
     }
-    Cursors.Position after = QueryParams.cursor(ctx);
-    if (after != null && Ids.parseUuid(after.id()) == null) {
-      throw Problem.invalid("cursor", "is malformed: pass back the next_cursor of a previous page");
-    }
+    Cursors.Position after = QueryParams.uuidCursor(ctx);
     return queue.list(status, after, QueryParams.limit(ctx))
         .compose(page -> Responses.page(ctx, page, JobRoutes::json));
   }

@@ -1,6 +1,8 @@
 package dev.sextant.modelconfigs;
 
 import dev.sextant.auth.Authenticator;
+import dev.sextant.cache.CachedBody;
+import dev.sextant.cache.ResponseCache;
 import dev.sextant.common.Digests;
 import dev.sextant.common.Page;
 import dev.sextant.http.AsyncHandler;
@@ -10,7 +12,6 @@ import dev.sextant.http.Responses;
 import dev.sextant.http.Routes;
 import dev.sextant.validation.Validator;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,12 +19,15 @@ import io.vertx.sqlclient.Pool;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Versioned model configs (API.md section 7): immutable versions 1, 2, … per name, and labels
- * that point at one version each and move. Every read is scoped to the key's project and goes to
- * PostgreSQL (nothing is cached), so a label move is seen by the next read on every instance.
+ * that point at one version each and move. Every read is scoped to the key's project. Reads of one
+ * config, which SDKs poll, are cached in Redis under the project's model-config generation
+ * ({@link ResponseCache}); every create and label move bumps it before answering, so the next read
+ * on every instance sees the change.
  */
 public final class ModelConfigRoutes implements Routes {
 
@@ -35,12 +39,19 @@ public final class ModelConfigRoutes implements Routes {
   private static final String NO_CONFIG = "No such model config";
   private static final String LABEL_SHAPE = "must match [A-Za-z0-9._-]{1," + MAX_LABEL + "}";
 
+  /** The cache of config reads, and the generation family that versions them. */
+  static final String CACHE = "model_config";
+
   private final ModelConfigRepository configs;
   private final Authenticator auth;
+  private final ResponseCache cache;
+  private final int ttlSeconds;
 
-  public ModelConfigRoutes(Pool pool, Authenticator auth) {
+  public ModelConfigRoutes(Pool pool, Authenticator auth, ResponseCache cache, int ttlSeconds) {
     this.configs = new ModelConfigRepository(pool);
     this.auth = auth;
+    this.cache = cache;
+    this.ttlSeconds = ttlSeconds;
   }
 
   @Override
@@ -72,8 +83,10 @@ public final class ModelConfigRoutes implements Routes {
     ModelConfig.Draft draft = new ModelConfig.Draft(name, provider, model,
         parameters == null ? new JsonObject() : parameters, promptTemplate,
         labels == null ? List.of() : labels.stream().distinct().sorted().toList());
-    return configs.create(projectId(ctx), draft)
-        .compose(config -> Responses.json(ctx, 201, ModelConfigJson.config(config)));
+    UUID project = projectId(ctx);
+    return configs.create(project, draft)
+        .compose(config -> cache.invalidate(CACHE, project)
+            .compose(invalidated -> Responses.json(ctx, 201, ModelConfigJson.config(config))));
   }
 
   private Future<?> listConfigs(RoutingContext ctx) {
@@ -89,18 +102,26 @@ public final class ModelConfigRoutes implements Routes {
       throw Problem.invalid("label", "cannot be given together with version");
     }
     UUID project = projectId(ctx);
-    Future<ModelConfig> found;
+    Supplier<Future<ModelConfig>> read;
+    String key;
     if (versionParam != null) {
-      found = configs.version(project, name, version(versionParam));
+      int version = version(versionParam);
+      read = () -> configs.version(project, name, version);
+      key = "v" + version;
     } else if (label != null) {
-      found = LABEL.matcher(label).matches() ? configs.labelled(project, name, label)
+      read = () -> LABEL.matcher(label).matches() ? configs.labelled(project, name, label)
           : Future.succeededFuture(null);
+      key = "l" + label;
     } else {
-      found = configs.newest(project, name);
+      read = () -> configs.newest(project, name);
+      key = "n";
     }
-    return found.compose(config -> config == null
-        ? Future.failedFuture(Problem.notFound(NO_CONFIG))
-        : conditional(ctx, ModelConfigJson.config(config).toBuffer()));
+    // the name last: it may hold any character, the kind and version or label cannot hold '/'
+    return cache.getOrLoad(CACHE, CACHE, project, key + "/" + name, ttlSeconds,
+            () -> read.get().map(config -> config == null ? null : ModelConfigJson.config(config).encode()))
+        .compose(body -> body == null
+            ? Future.failedFuture(Problem.notFound(NO_CONFIG))
+            : conditional(ctx, body));
   }
 
   private Future<?> listVersions(RoutingContext ctx) {
@@ -121,18 +142,20 @@ public final class ModelConfigRoutes implements Routes {
     Integer version = v.optionalInt("version", 1, Integer.MAX_VALUE);
     v.check(body.getValue("version") != null, "version", "required");
     v.validate();
-    return configs.moveLabel(projectId(ctx), name, label, version)
+    UUID project = projectId(ctx);
+    return configs.moveLabel(project, name, label, version)
         .compose(config -> config == null
             ? Future.failedFuture(Problem.notFound(NO_CONFIG + " version"))
-            : Responses.json(ctx, 200, ModelConfigJson.config(config)));
+            : cache.invalidate(CACHE, project)
+                .compose(invalidated -> Responses.json(ctx, 200, ModelConfigJson.config(config))));
   }
 
   /**
    * The answer with its strong ETag, or 304 without a body when {@code If-None-Match} names it.
-   * The tag is a digest of the answer itself, which holds the labels: it stays the same while a
+   * The tag is a digest of the answer as cached, which holds the labels: it stays the same while a
    * version and its labels do, and changes when a label moves to or from it.
    */
-  private static Future<Void> conditional(RoutingContext ctx, Buffer body) {
+  private static Future<Void> conditional(RoutingContext ctx, CachedBody body) {
     String etag = etag(body);
     ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "no-cache");
     if (matches(ctx.request().getHeader("If-None-Match"), etag)) {
@@ -141,8 +164,12 @@ public final class ModelConfigRoutes implements Routes {
     return Responses.json(ctx, 200, body);
   }
 
-  static String etag(Buffer body) {
-    byte[] digest = Digests.sha256(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+  /**
+   * A digest of the answer's bytes as kept (compressed when large: the same text always compresses
+   * to the same bytes), so a cache hit is tagged without being decompressed.
+   */
+  static String etag(CachedBody body) {
+    byte[] digest = Digests.sha256(body.bytes().getBytes());
     return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
   }
 

@@ -77,6 +77,7 @@ public final class HealthRoutes implements Routes {
           list.add(entry);
         }
       }
+      lifecycle.recordDatabase(postgres);
       boolean draining = lifecycle.isDraining();
       boolean ready = postgres && !draining;
       ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")

@@ -8,6 +8,9 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.dashboard.DashboardRoutes;
 import dev.sextant.dashboard.RollupJob;
 import dev.sextant.dashboard.RollupTrigger;
+import dev.sextant.experiments.DatasetRoutes;
+import dev.sextant.experiments.EvaluationHandler;
+import dev.sextant.experiments.ExperimentRoutes;
 import dev.sextant.http.Routes;
 import dev.sextant.ingest.IngestRoutes;
 import dev.sextant.ingest.IngestService;
@@ -48,6 +51,9 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     Authenticator auth = new Authenticator(services.pool(), apiKeys, credentials);
     JobQueue jobQueue = new JobQueue(services.pool(), config.jobs().maxAttempts());
     Map<String, JobHandler> jobHandlers = new LinkedHashMap<>();
+    jobHandlers.put(EvaluationHandler.KIND, new EvaluationHandler(services.pool(),
+        vertx.createSharedWorkerExecutor("sextant-evaluators", Runtime.getRuntime().availableProcessors()),
+        services.registry()));
     jobHandlers.put(RollupJob.KIND, new RollupJob(vertx, services.pool(), services.registry()));
     RollupTrigger rollupTrigger = new RollupTrigger(vertx, jobQueue,
         config.dashboard().rollupDelayMs(), config.jobs().maxAttempts());
@@ -65,7 +71,9 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         new IngestRoutes(ingest, auth),
         new OtlpRoutes(vertx, ingest, auth),
         new TraceRoutes(services.pool(), auth, services.cache(), config.cache(), rollupTrigger),
-        new ModelConfigRoutes(services.pool(), auth),
+        new ModelConfigRoutes(services.pool(), auth, services.cache(), config.cache().modelConfigTtlSeconds()),
+        new DatasetRoutes(services.pool(), auth),
+        new ExperimentRoutes(services.pool(), auth, jobQueue, services.cacheMetrics()),
         new DashboardRoutes(services.pool(), auth, services.cache(),
             config.dashboard().cacheTtlSeconds()),
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),

@@ -38,8 +38,12 @@ public record Services(
               case OPEN -> 2;
             })
         .tag("name", "redis").description("0 closed, 1 half-open, 2 open").register(registry);
+    Lifecycle lifecycle = new Lifecycle();
+    Gauge.builder("sextant.ready", lifecycle, l -> l.isReady() ? 1 : 0)
+        .description("1 while /health/ready answers 200 (as of its last probe; draining at once)")
+        .register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
-    return new Services(config, pool, redis, resilient, registry, new Lifecycle(), cacheMetrics,
+    return new Services(config, pool, redis, resilient, registry, lifecycle, cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
             config.http().compressionThresholdBytes()),
         new RouteStats(config.slowRequestMs()));

@@ -196,6 +196,21 @@ public final class Validator {
     return result;
   }
 
+  /**
+   * The array {@code field}, which must hold 1 to {@code maxItems} values; otherwise fails at once
+   * with a 400 naming the field (a request whose list is missing has nothing else to check).
+   */
+  public static JsonArray requiredArray(JsonObject input, String field, int maxItems) {
+    Object value = input.getValue(field);
+    if (value == null) {
+      throw InvalidInputException.of(field, "required");
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > maxItems) {
+      throw InvalidInputException.of(field, "must be an array of 1 to " + maxItems + " values");
+    }
+    return array;
+  }
+
   public JsonObject optionalObject(String field) {
     Object value = input.getValue(field);
     if (value == null) {

@@ -3,11 +3,13 @@ package dev.sextant.modelconfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Await;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ServerExtension;
 import dev.sextant.support.Sibling;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,5 +80,31 @@ class ModelConfigConsistencyTest {
     assertThat(b.client.post(BASE, key, config("bot", "m3")).json().getInteger("version")).isEqualTo(3);
     assertThat(a.client.get(BASE + "/bot", key).json().getInteger("version")).isEqualTo(3);
     assertThat(a.client.get(BASE, key).data().getJsonObject(0).getInteger("version")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("serve repeated reads from the cache, which ingesting traces into the project does not retire")
+  void cachedReads() {
+    String key = a.client.newProjectKey();
+    a.client.post(BASE, key, config("polled", "m1"));
+    Await.until(Duration.ofSeconds(10), () -> {
+      double before = hits(a);
+      a.client.get(BASE + "/polled", key);
+      return hits(a) > before;
+    }, "a read of the config to be served from the cache");
+    Response ingested = a.client.post("/api/v1/ingest", key, new JsonObject().put("batch",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "trace")
+            .put("body", new JsonObject().put("id", "t1").put("name", "chat")))));
+    assertThat(ingested.status()).isEqualTo(207);
+    double before = hits(a);
+    Response read = a.client.get(BASE + "/polled", key);
+    assertThat(read.json().getString("model")).isEqualTo("m1");
+    assertThat(hits(a)).as("still cached after the ingest: " + a.client.get("/metrics", null).body().lines().filter(l -> l.contains("model_config")).toList()).isGreaterThan(before);
+  }
+
+  private static double hits(TestServer server) {
+    return server.client.get("/metrics", null).body().lines()
+        .filter(l -> l.startsWith("sextant_cache_hits_total{") && l.contains("cache=\"model_config\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

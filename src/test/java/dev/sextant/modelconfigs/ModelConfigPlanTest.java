@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -54,21 +53,8 @@ class ModelConfigPlanTest {
     return PlanFixture.genericPlanOn(url, sql, params);
   }
 
-  /**
-   * How the plan reads the two tables: "node type:index" of each scan of them, and of each bitmap
-   * index scan of their indexes (which names no table itself).
-   */
   private static List<String> scans(JsonObject plan) {
-    List<String> found = new ArrayList<>();
-    PlanFixture.walk(plan, node -> {
-      String table = node.getString("Relation Name");
-      String index = node.getString("Index Name");
-      if ((table != null && TABLES.contains(table))
-          || (index != null && TABLES.stream().anyMatch(index::startsWith))) {
-        found.add(node.getString("Node Type") + ":" + index);
-      }
-    });
-    return found;
+    return PlanFixture.scans(plan, TABLES);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -21,11 +21,13 @@ class GracefulShutdownTest {
     TestServer server = TestServer.start(Map.of("SEXTANT_HTTP_DRAIN_DELAY_MS", "1500"));
     ApiClient api = server.client;
     assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+    assertThat(api.get("/metrics", null).body()).contains("\nsextant_ready 1.0\n");
 
     Future<Void> stopped = server.app().stop();
     Await.until(Duration.ofSeconds(5), () -> api.get("/health/ready", null).status() == 503,
         "readiness to turn 503");
     assertThat(api.get("/health/ready", null).json().getBoolean("draining")).isTrue();
+    assertThat(api.get("/metrics", null).body()).contains("\nsextant_ready 0.0\n");
     // still answering real requests during the drain delay
     assertThat(api.get("/health/live", null).status()).isEqualTo(200);
     assertThat(api.post("/api/v1/auth/login", null,

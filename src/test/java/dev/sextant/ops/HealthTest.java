@@ -10,6 +10,8 @@ import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +53,30 @@ class HealthTest {
     Response r = api.get("/health/live", null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("UP");
+  }
+
+  @Test
+  @DisplayName("ready answers 503 while PostgreSQL refuses connections, and sextant_ready says so, until it accepts them again")
+  void unreadyWithoutPostgres() throws Exception {
+    assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+    assertThat(api.get("/metrics", null).body()).contains("\nsextant_ready 1.0\n");
+    String database = server.databaseUrl().substring(server.databaseUrl().lastIndexOf('/') + 1);
+    String admin = server.databaseUrl().substring(0, server.databaseUrl().lastIndexOf('/') + 1) + "postgres";
+    try (Connection conn = TestInfra.jdbc(admin); Statement st = conn.createStatement()) {
+      st.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+      try {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        Await.until(Duration.ofSeconds(15), () -> api.get("/health/ready", null).status() == 503,
+            "readiness to turn 503");
+        assertThat(check(api.get("/health/ready", null), "postgres").getString("status")).isEqualTo("DOWN");
+        assertThat(api.get("/metrics", null).body()).contains("\nsextant_ready 0.0\n");
+      } finally {
+        st.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+      }
+    }
+    Await.until(Duration.ofSeconds(15), () -> api.get("/health/ready", null).status() == 200,
+        "PostgreSQL to come back");
+    assertThat(api.get("/metrics", null).body()).contains("\nsextant_ready 1.0\n");
   }
 
   @Test

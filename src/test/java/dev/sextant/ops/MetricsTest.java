@@ -31,6 +31,11 @@ class MetricsTest {
         .filter(l -> l.startsWith("vertx_http_server_response_time_seconds_bucket"))
         .filter(l -> l.contains("route=\"/api/v1/projects/:id/api-keys\"")))
         .isNotEmpty();
+    // the latency objective (200 ms) is a bucket boundary of its own, not interpolated
+    assertThat(text.lines()
+        .filter(l -> l.startsWith("vertx_http_server_response_time_seconds_bucket"))
+        .filter(l -> l.contains("route=\"/api/v1/projects/:id/api-keys\"") && l.contains("le=\"0.2\"")))
+        .hasSize(1);
     assertThat(text).doesNotContain(projectId);
     assertThat(text).contains("jvm_memory_used_bytes");
   }

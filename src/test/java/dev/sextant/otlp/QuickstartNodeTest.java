@@ -58,6 +58,21 @@ class QuickstartNodeTest {
     assertThat(llm.getLong("output_tokens")).isEqualTo(96);
   }
 
+  @Test
+  @DisplayName("runs an experiment over a dataset with fetch alone and prints its scored, completed summary")
+  void runsAnExperiment() throws Exception {
+    assumeTrue(run(List.of("node", "--version"), Map.of(), 30) == 0, "Node.js is not installed here");
+    assertThat(run(List.of("node", "run-experiment.mjs"),
+        Map.of("SEXTANT_URL", api.base(), "SEXTANT_API_KEY", key), 120)).as(log()).isZero();
+    JsonObject summary = new JsonObject(log().lines().reduce((a, b) -> b).orElseThrow());
+    assertThat(summary.getString("status")).isEqualTo("completed");
+    assertThat(summary.getLong("result_count")).isEqualTo(3);
+    assertThat(summary.getLong("pending_evaluations")).isZero();
+    assertThat(summary.getJsonObject("scores").getJsonObject("exact").getDouble("mean"))
+        .isEqualTo(2.0 / 3);
+    assertThat(summary.getJsonObject("latency_ms").getDouble("p50")).isEqualTo(412.0);
+  }
+
   private int run(List<String> command, Map<String, String> env, long seconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(EXAMPLE.toFile())
         .redirectErrorStream(true).redirectOutput(logs.resolve("out.log").toFile());

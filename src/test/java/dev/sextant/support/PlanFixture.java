@@ -152,6 +152,23 @@ public final class PlanFixture {
     return found;
   }
 
+  /**
+   * How the plan reads {@code tables}: "node type:index" of each scan of them, and of each bitmap
+   * index scan of their indexes (which names no table itself, only an index named after it).
+   */
+  public static List<String> scans(JsonObject plan, List<String> tables) {
+    List<String> found = new ArrayList<>();
+    walk(plan, node -> {
+      String table = node.getString("Relation Name");
+      String index = node.getString("Index Name");
+      if ((table != null && tables.contains(table))
+          || (index != null && tables.stream().anyMatch(index::startsWith))) {
+        found.add(node.getString("Node Type") + ":" + index);
+      }
+    });
+    return found;
+  }
+
   /** The indexes through which the plan reads {@code table}. */
   public static List<String> indexesOn(JsonObject plan, String table) {
     List<String> found = new ArrayList<>();

@@ -29,7 +29,8 @@ public record SextantConfig(
     RateLimitConfig rateLimit,
     long slowRequestMs,
     boolean benchCeilingRoute,
-    JobsConfig jobs) {
+    JobsConfig jobs,
+    RetentionConfig retention) {
 
   public record HttpConfig(
       String host,
@@ -83,6 +84,14 @@ public record SextantConfig(
       return Set.copyOf(heavy);
     }
   }
+
+  /**
+   * The retention job: traces older than their project's {@code retention_days} are deleted at
+   * most {@code batchTraces} per statement (with their spans and scores), until none is left or
+   * {@code timeBudgetMs} is spent; the rest goes to a follow-up job. Keep the budget below
+   * {@code jobs.job_timeout_ms}.
+   */
+  public record RetentionConfig(int batchTraces, long timeBudgetMs) {}
 
   /**
    * The daily window in which heavy kinds run, {@code start} included, {@code end} excluded; it
@@ -168,7 +177,16 @@ public record SextantConfig(
         rateLimitConfig(root.section("ratelimit")),
         root.section("ops").longInteger("slow_request_ms"),
         root.section("bench").bool("ceiling_route"),
-        jobsConfig(root.section("jobs")));
+        jobsConfig(root.section("jobs")),
+        retentionConfig(root.section("retention")));
+  }
+
+  private static RetentionConfig retentionConfig(ConfigReader retention) {
+    int batch = retention.integer("batch_traces");
+    if (batch < 1) {
+      throw retention.invalid("batch_traces", "at least 1");
+    }
+    return new RetentionConfig(batch, retention.longInteger("time_budget_ms"));
   }
 
   private static JobsConfig jobsConfig(ConfigReader jobs) {

@@ -18,8 +18,9 @@ final class RetentionSql {
    * Deletes up to $3 of the oldest traces of project $1 sorted before $2, with their spans and
    * scores, in one statement (so one short transaction) and returns how many rows of each went.
    * Traces locked by a write in progress are skipped, never waited for: the next batch or run
-   * takes them. Uses {@code traces_list_idx} (backwards), the spans' primary key and
-   * {@code scores_trace_idx}.
+   * takes them. Finds through {@code traces_list_idx}; deletes through the
+   * primary keys of traces and spans and {@code scores_trace_idx} (an {@code = ANY} of the batch's
+   * ids: a join would let the planner read the project's whole trace index).
    */
   static final String DELETE_EXPIRED_BATCH = """
       WITH expired AS (
@@ -29,16 +30,16 @@ final class RetentionSql {
          LIMIT $3
          FOR UPDATE SKIP LOCKED
       ), traces_gone AS (
-        DELETE FROM traces t USING expired e
-         WHERE t.project_id = $1 AND t.id = e.id
-        RETURNING t.id
+        DELETE FROM traces
+         WHERE project_id = $1 AND id = ANY (ARRAY(SELECT id FROM expired))
+        RETURNING id
       ), spans_gone AS (
-        DELETE FROM spans s USING traces_gone g
-         WHERE s.project_id = $1 AND s.trace_id = g.id
+        DELETE FROM spans
+         WHERE project_id = $1 AND trace_id = ANY (ARRAY(SELECT id FROM traces_gone))
         RETURNING 1
       ), scores_gone AS (
-        DELETE FROM scores c USING traces_gone g
-         WHERE c.project_id = $1 AND c.trace_id = g.id
+        DELETE FROM scores
+         WHERE project_id = $1 AND trace_id = ANY (ARRAY(SELECT id FROM traces_gone))
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM expired) AS found,

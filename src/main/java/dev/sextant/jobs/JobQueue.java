@@ -125,13 +125,30 @@ public final class JobQueue {
     if (attempts.isEmpty()) {
       return Future.succeededFuture();
     }
+    return pool.preparedQuery(JobSql.COMPLETE).execute(attemptKeys(attempts)).mapEmpty();
+  }
+
+  /**
+   * Extends the leases of these running attempts to {@code leaseSeconds} from now, in one
+   * statement; an attempt that lost its claim is left alone. The answer is how many were renewed.
+   */
+  public Future<Integer> renew(List<Job> attempts, int leaseSeconds) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(JobSql.RENEW).execute(attemptKeys(attempts).addInteger(leaseSeconds))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** The ids and the attempt numbers, as two arrays. */
+  private static Tuple attemptKeys(List<Job> attempts) {
     UUID[] ids = new UUID[attempts.size()];
     Integer[] numbers = new Integer[attempts.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = attempts.get(i).id();
       numbers[i] = attempts.get(i).attempts();
     }
-    return pool.preparedQuery(JobSql.COMPLETE).execute(Tuple.of(ids, (Object) numbers)).mapEmpty();
+    return Tuple.of(ids, (Object) numbers);
   }
 
   /**

@@ -76,6 +76,17 @@ final class JobSql {
        WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
 
   /**
+   * Extends by $3 seconds the leases of the attempts ($1 ids, $2 attempt numbers) still holding
+   * their claim: their handlers still run, so no other worker may take them. Uses the primary key.
+   */
+  static final String RENEW = """
+      UPDATE jobs j
+         SET lease_until = now() + $3 * interval '1 second',
+             run_at = now() + $3 * interval '1 second', updated_at = now()
+        FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
+       WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
+
+  /**
    * An attempt ($1 id, $2 attempt) failed with $4: retried after $3 ms, or dead when it was the
    * last. Returns the new status, or nothing when the attempt no longer holds the claim.
    */

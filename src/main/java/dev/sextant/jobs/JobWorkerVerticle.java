@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +42,14 @@ public final class JobWorkerVerticle extends VerticleBase {
   private final Map<String, Boolean> claiming = new HashMap<>();
   private final Map<String, Boolean> wokenWhileClaiming = new HashMap<>();
   private final List<Job> toComplete = new ArrayList<>();
+  /** The attempts whose handlers run now, by job id: their leases are renewed. */
+  private final Map<UUID, Job> inFlight = new LinkedHashMap<>();
   private boolean completionScheduled;
   private boolean stopped;
   private PgSubscriber subscriber;
   private long pollTimer = -1;
   private long gaugeTimer = -1;
+  private long renewTimer = -1;
 
   /**
    * @param listenTo the database to {@code LISTEN} on (one connection of its own), or null to
@@ -75,6 +80,7 @@ public final class JobWorkerVerticle extends VerticleBase {
     handlers.keySet().forEach(kind -> running.put(kind, 0));
     pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> wakeAll());
     gaugeTimer = vertx.setPeriodic(1, GAUGE_REFRESH_MS, id -> refreshGauges());
+    renewTimer = vertx.setPeriodic(renewIntervalMs(), id -> renewLeases());
     if (listenTo == null || handlers.isEmpty()) {
       wakeAll();
       return Future.succeededFuture();
@@ -95,6 +101,7 @@ public final class JobWorkerVerticle extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(gaugeTimer);
+    vertx.cancelTimer(renewTimer);
     Future<Void> closed = subscriber == null ? Future.succeededFuture() : subscriber.close();
     return closed.eventually(this::flushCompletions);
   }
@@ -139,6 +146,7 @@ public final class JobWorkerVerticle extends VerticleBase {
 
   private void run(JobHandler handler, Job job) {
     running.merge(job.kind(), 1, Integer::sum);
+    inFlight.put(job.id(), job);
     long started = System.nanoTime();
     Promise<Void> outcome = Promise.promise();
     long timer = vertx.setTimer(config.jobTimeoutMs(), id -> outcome.tryFail(
@@ -158,6 +166,7 @@ public final class JobWorkerVerticle extends VerticleBase {
     outcome.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
       running.merge(job.kind(), -1, Integer::sum);
+      inFlight.remove(job.id());
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       metrics.ran(job.kind(), took, ar.succeeded() ? "done" : "failed");
       if (ar.succeeded()) {
@@ -168,6 +177,26 @@ public final class JobWorkerVerticle extends VerticleBase {
       }
       wake(job.kind());
     });
+  }
+
+  /** A third of the lease: two renewals may fail before another worker could take a job. */
+  private long renewIntervalMs() {
+    return Math.max(1, config.leaseSeconds() * 1000L / 3);
+  }
+
+  /**
+   * Extends the leases of every job whose handler still runs here, in one statement, so a job may
+   * run longer than {@code jobs.lease_seconds} (up to {@code jobs.job_timeout_ms}) without being
+   * claimed twice; when this worker dies the renewals stop and the leases expire.
+   */
+  private void renewLeases() {
+    if (inFlight.isEmpty() || stopped) {
+      return;
+    }
+    List<Job> attempts = List.copyOf(inFlight.values());
+    queue.renew(attempts, config.leaseSeconds()).onFailure(e -> log.warn(
+        "renewing the leases of {} running jobs failed (retried in {} ms): {}", attempts.size(),
+        renewIntervalMs(), e.getMessage()));
   }
 
   private void recordFailure(Job job, Throwable cause) {

@@ -116,8 +116,20 @@ public final class JobQueue {
    * running, its attempts counted. Concurrent claimers never get the same job while its lease runs.
    */
   public Future<List<Job>> claim(String kind, int max, int leaseSeconds) {
-    return pool.preparedQuery(JobSql.CLAIM).execute(Tuple.of(kind, max, leaseSeconds))
-        .map(JobQueue::jobs);
+    return completeAndClaim(List.of(), kind, max, leaseSeconds);
+  }
+
+  /**
+   * Marks the {@code done} attempts done (as {@link #complete}) and claims up to {@code max} due
+   * jobs of {@code kind} (as {@link #claim}) in one statement: a worker's completions ride along
+   * with its next claim. The commit does not wait for the disk (see {@code JobSql.ASYNC_COMMIT}):
+   * a crash of PostgreSQL may make these jobs run again, as at-least-once delivery allows.
+   */
+  public Future<List<Job>> completeAndClaim(List<Job> done, String kind, int max, int leaseSeconds) {
+    Tuple params = Tuple.of(kind, max, leaseSeconds);
+    Tuple keys = attemptKeys(done);
+    params.addValue(keys.getValue(0)).addValue(keys.getValue(1));
+    return pool.preparedQuery(JobSql.CLAIM).execute(params).map(JobQueue::jobs);
   }
 
   /** Marks these attempts done; an attempt that lost its claim (lease expired) is left alone. */

@@ -130,10 +130,16 @@ public final class JobWorkerVerticle extends VerticleBase {
     int max = Math.min(free, config.claimBatch());
     claiming.put(kind, true);
     wokenWhileClaiming.put(kind, false);
-    queue.claim(kind, max, config.leaseSeconds()).onComplete(claimed -> {
+    // the completions waiting to be recorded ride along with the claim: one commit for both
+    List<Job> done = takeCompletions();
+    queue.completeAndClaim(done, kind, max, config.leaseSeconds()).onComplete(claimed -> {
       claiming.put(kind, false);
       if (claimed.failed()) {
         log.warn("claiming {} jobs failed: {}", kind, claimed.cause().getMessage());
+        if (!done.isEmpty()) {
+          log.warn("recording {} completed jobs with it failed (they will run again when their"
+              + " leases expire)", done.size());
+        }
         return;
       }
       claimed.result().forEach(job -> run(registration.handler(), job));
@@ -229,15 +235,23 @@ public final class JobWorkerVerticle extends VerticleBase {
   }
 
   private Future<Void> flushCompletions() {
-    completionScheduled = false;
-    if (toComplete.isEmpty()) {
+    List<Job> batch = takeCompletions();
+    if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Job> batch = List.copyOf(toComplete);
-    toComplete.clear();
     return queue.complete(batch).onFailure(e -> log.warn(
         "recording {} completed jobs failed (they will run again when their leases expire): {}",
         batch.size(), e.getMessage()));
+  }
+
+  private List<Job> takeCompletions() {
+    completionScheduled = false;
+    if (toComplete.isEmpty()) {
+      return List.of();
+    }
+    List<Job> batch = List.copyOf(toComplete);
+    toComplete.clear();
+    return batch;
   }
 
   private void refreshGauges() {

@@ -1,0 +1,75 @@
+package dev.sextant.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.config.SextantConfig.JobsConfig;
+import dev.sextant.db.Migrations;
+import dev.sextant.support.Await;
+import dev.sextant.support.TestInfra;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The jobs part of the benchmark, not a test: run by {@code scripts/bench jobs} (or
+ * {@code mvn test -Dtest=JobThroughputBench -Dsextant.bench.jobs=20000}); it prints no-op jobs
+ * completed per second by one process, queued ahead and queued while the worker runs.
+ */
+@EnabledIfSystemProperty(named = "sextant.bench.jobs", matches = "\\d+")
+@DisplayName("Job throughput (benchmark)")
+class JobThroughputBench {
+
+  @Test
+  void noOpJobs() {
+    int count = Integer.getInteger("sextant.bench.jobs");
+    int claimBatch = Integer.getInteger("sextant.bench.jobs.claim_batch", 32);
+    int concurrency = Integer.getInteger("sextant.bench.jobs.concurrency", 64);
+    int rounds = Integer.getInteger("sextant.bench.jobs.rounds", 3);
+    String url = TestInfra.newDatabase();
+    Migrations.migrate(url);
+    JobsConfig config = new JobsConfig(true, 1000, 300, 5, 1000, 120_000, claimBatch, concurrency,
+        ZoneOffset.UTC, new dev.sextant.config.SextantConfig.OffPeak(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT),
+        List.of());
+    try (Workers process = new Workers(url, 5)) {
+      AtomicInteger ran = new AtomicInteger();
+      JobHandlers handlers = new JobHandlers(concurrency).register("noop", job -> {
+        ran.incrementAndGet();
+        return Future.succeededFuture();
+      });
+      List<JsonObject> payloads = new ArrayList<>(Collections.nCopies(1000, new JsonObject()));
+      for (int round = 1; round <= rounds; round++) {
+        long before = countDone(process);
+        long queueStart = System.nanoTime();
+        for (int i = 0; i < count; i += 1000) {
+          process.queue.enqueueAll("noop", payloads.subList(0, Math.min(1000, count - i))).await();
+        }
+        double queued = (System.nanoTime() - queueStart) / 1e9;
+        // the worker starts on a full queue: what is timed is claiming, running and completing
+        long start = System.nanoTime();
+        String worker = process.deploy(handlers, config);
+        Await.until(Duration.ofMinutes(5), () -> countDone(process) - before == count,
+            "every job to be done");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        process.undeploy(worker);
+        System.out.printf("jobs round %d: %d no-op jobs done in %.2f s: %.0f jobs/s (queued before in"
+            + " %.2f s: %.0f jobs/s; claim_batch %d, concurrency %d)%n", round, count, seconds,
+            count / seconds, queued, count / queued, claimBatch, concurrency);
+      }
+      assertThat(ran.get()).isGreaterThanOrEqualTo(count * rounds);
+    }
+  }
+
+  private static long countDone(Workers process) {
+    return process.pool.query("SELECT count(*) FROM jobs WHERE kind = 'noop' AND status = 'done'")
+        .execute().await().iterator().next().getLong(0);
+  }
+}

@@ -59,7 +59,8 @@ final class JobSql {
       "async AS (SELECT set_config('synchronous_commit', 'off', true) AS off)";
 
   /**
-   * Marks done the attempts ($4 ids, $5 attempt numbers) still holding their claim, then claims
+   * Marks done the attempts ($4 ids, $5 attempt numbers, in the same order) still holding their
+   * claim, then claims
    * up to $2 due jobs of kind $1 for $3 seconds: queued or failed ones whose time has come, and
    * running ones whose lease has expired (their run_at is their lease's end), except those being
    * completed here. One statement, so a worker's completions ride along with its next claim.
@@ -70,8 +71,9 @@ final class JobSql {
       , completed AS (
         UPDATE jobs j
            SET status = 'done', lease_until = NULL, finished_at = now(), updated_at = now()
-          FROM unnest($4::uuid[], $5::int[]) AS c(id, attempt), async
-         WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'
+          FROM async
+         WHERE j.id = ANY ($4::uuid[]) AND j.status = 'running'
+           AND j.attempts = ($5::int[])[array_position($4::uuid[], j.id)]
       ), due AS (
         SELECT id FROM jobs
          WHERE kind = $1 AND status IN ('queued', 'failed', 'running') AND run_at <= now()
@@ -98,8 +100,9 @@ final class JobSql {
 
       UPDATE jobs j
          SET status = 'done', lease_until = NULL, finished_at = now(), updated_at = now()
-        FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt), async
-       WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
+        FROM async
+       WHERE j.id = ANY ($1::uuid[]) AND j.status = 'running'
+         AND j.attempts = ($2::int[])[array_position($1::uuid[], j.id)]""";
 
   /**
    * Extends by $3 seconds the leases of the attempts ($1 ids, $2 attempt numbers) still holding
@@ -110,8 +113,9 @@ final class JobSql {
       UPDATE jobs j
          SET lease_until = now() + $3 * interval '1 second',
              run_at = now() + $3 * interval '1 second', updated_at = now()
-        FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt), async
-       WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
+        FROM async
+       WHERE j.id = ANY ($1::uuid[]) AND j.status = 'running'
+         AND j.attempts = ($2::int[])[array_position($1::uuid[], j.id)]""";
 
   /**
    * An attempt ($1 id, $2 attempt) failed with $4: retried after $3 ms, or dead when it was the

@@ -29,6 +29,7 @@ public final class JobWorkerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(JobWorkerVerticle.class);
   private static final long GAUGE_REFRESH_MS = 10_000;
+  private static final int CLAIMS_IN_FLIGHT = 2;
 
   private final JobQueue queue;
   private final Map<String, JobHandlers.Registration> handlers;
@@ -39,7 +40,9 @@ public final class JobWorkerVerticle extends VerticleBase {
   private final Clock clock;
 
   private final Map<String, Integer> running = new HashMap<>();
-  private final Map<String, Boolean> claiming = new HashMap<>();
+  /** Claims of a kind under way, and the slots they hold for the jobs they may bring. */
+  private final Map<String, Integer> claiming = new HashMap<>();
+  private final Map<String, Integer> reserved = new HashMap<>();
   private final Map<String, Boolean> wokenWhileClaiming = new HashMap<>();
   private final List<Job> toComplete = new ArrayList<>();
   /** The attempts whose handlers run now, by job id: their leases are renewed. */
@@ -110,7 +113,11 @@ public final class JobWorkerVerticle extends VerticleBase {
     handlers.keySet().forEach(this::wake);
   }
 
-  /** Claims jobs of {@code kind} for its free slots; one claim per kind at a time. */
+  /**
+   * Claims jobs of {@code kind} for its free slots. Up to {@value #CLAIMS_IN_FLIGHT} claims of a
+   * kind may be under way at once (SKIP LOCKED keeps them apart), each holding the slots it asked
+   * for, so the next batch is on its way while the last one runs.
+   */
   private void wake(String kind) {
     JobHandlers.Registration registration = handlers.get(kind);
     if (registration == null || stopped) {
@@ -119,21 +126,23 @@ public final class JobWorkerVerticle extends VerticleBase {
     if (heavyKinds.contains(kind) && !config.offPeakAt(clock.instant())) {
       return; // stays queued; a poll inside the window claims it
     }
-    if (claiming.getOrDefault(kind, false)) {
+    if (claiming.getOrDefault(kind, 0) >= CLAIMS_IN_FLIGHT) {
       wokenWhileClaiming.put(kind, true);
       return;
     }
-    int free = registration.concurrency() - running.get(kind);
+    int free = registration.concurrency() - running.get(kind) - reserved.getOrDefault(kind, 0);
     if (free <= 0) {
       return;
     }
     int max = Math.min(free, config.claimBatch());
-    claiming.put(kind, true);
+    claiming.merge(kind, 1, Integer::sum);
+    reserved.merge(kind, max, Integer::sum);
     wokenWhileClaiming.put(kind, false);
-    // the completions waiting to be recorded ride along with the claim: one commit for both
+    // the completions waiting to be recorded ride along with the claim: one statement for both
     List<Job> done = takeCompletions();
     queue.completeAndClaim(done, kind, max, config.leaseSeconds()).onComplete(claimed -> {
-      claiming.put(kind, false);
+      claiming.merge(kind, -1, Integer::sum);
+      reserved.merge(kind, -max, Integer::sum);
       if (claimed.failed()) {
         log.warn("claiming {} jobs failed: {}", kind, claimed.cause().getMessage());
         if (!done.isEmpty()) {

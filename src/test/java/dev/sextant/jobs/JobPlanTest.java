@@ -80,9 +80,17 @@ class JobPlanTest {
     List<String> expected = switch (statement) {
       case "claim" -> List.of("jobs_due");
       case "claim, completing" -> List.of("jobs_due", "jobs_pkey");
-      case "complete", "renew", "fail" -> List.of("jobs_pkey");
+      case "fail" -> List.of("jobs_pkey");
+      case "complete", "renew" -> List.of();
       default -> List.of("jobs_by_status");
     };
+    if (statement.equals("complete") || statement.equals("renew")) {
+      // by the batch's ids, or through the running jobs (few: the workers' slots and the
+      // abandoned ones), as the generic plan's guess of the array's length goes
+      assertThat(scans).as(plan.encodePrettily())
+          .anyMatch(s -> s.endsWith(":jobs_pkey") || s.endsWith(":jobs_by_status"));
+      return;
+    }
     for (String index : expected) {
       assertThat(scans).as(plan.encodePrettily()).anyMatch(s -> s.endsWith(":" + index));
     }

@@ -65,8 +65,9 @@ public record SextantConfig(
       List<String> trustedProxies, Map<String, Integer> perMinute) {}
 
   /**
-   * The background job workers of this instance. {@code jobTimeoutMs} must stay below the lease
-   * ({@code leaseSeconds}): a job still running when its lease expires may be claimed again.
+   * The background job workers of this instance. A worker renews the leases ({@code leaseSeconds})
+   * of its running jobs every third of a lease, so {@code jobTimeoutMs} may exceed the lease; a
+   * job whose worker died is claimed again once its lease expires.
    */
   public record JobsConfig(boolean enabled, long pollIntervalMs, int leaseSeconds, int maxAttempts,
       long backoffBaseMs, long jobTimeoutMs, int claimBatch, int concurrencyPerKind,

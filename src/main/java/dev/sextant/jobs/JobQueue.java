@@ -173,16 +173,24 @@ public final class JobQueue {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  /** Queues a failed or dead job again with fresh attempts, and wakes the workers. */
-  public Future<RetryOutcome> retry(UUID id) {
+  /** What an admin retry came to: the job as queued again, or why not. */
+  public record Retried(RetryOutcome outcome, Job job) {}
+
+  /**
+   * Queues a failed or dead job again with fresh attempts, and wakes the workers. The job in the
+   * answer is as the retry left it (queued), whatever a worker does with it right after.
+   */
+  public Future<Retried> retry(UUID id) {
     return pool.withTransaction(conn -> conn.preparedQuery(JobSql.RETRY).execute(Tuple.of(id))
         .compose(rows -> {
           if (rows.size() > 0) {
-            String kind = rows.iterator().next().getString(0);
-            return conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)).map(RetryOutcome.QUEUED);
+            Job job = job(rows.iterator().next());
+            return conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(job.kind()))
+                .map(new Retried(RetryOutcome.QUEUED, job));
           }
           return conn.preparedQuery(JobSql.FIND).execute(Tuple.of(id))
-              .map(found -> found.size() == 0 ? RetryOutcome.NOT_FOUND : RetryOutcome.NOT_RETRYABLE);
+              .map(found -> new Retried(found.size() == 0
+                  ? RetryOutcome.NOT_FOUND : RetryOutcome.NOT_RETRYABLE, null));
         }));
   }
 

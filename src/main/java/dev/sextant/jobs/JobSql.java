@@ -138,7 +138,7 @@ final class JobSql {
          SET status = 'queued', attempts = 0, run_at = now(), lease_until = NULL,
              finished_at = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('failed', 'dead')
-      RETURNING kind""";
+      RETURNING """ + " " + COLUMNS;
 
   static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
 

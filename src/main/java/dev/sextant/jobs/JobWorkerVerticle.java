@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Runs the registered kinds' jobs: claims due jobs up to each kind's free slots whenever it is
  * woken, by {@code LISTEN sextant_jobs} at once or by its poll, and whenever a slot frees. Every
  * step is asynchronous on this verticle's event loop; handlers must not block it either. Heavy
- * kinds are claimed only inside the off-peak window ({@code jobs.off_peak}).
+ * kinds are claimed only inside the off-peak window ({@code jobs.off_peak}). Completions are
+ * recorded with the next claim (or on their own in the next turn of the loop), and the leases of
+ * the jobs still running are renewed every third of a lease, in one statement.
  */
 public final class JobWorkerVerticle extends VerticleBase {
 

@@ -181,10 +181,11 @@ class JobWorkerTest {
       UUID id = first.queue.enqueue("long", new JsonObject()).await();
       Await.until(WAIT, () -> holding.containsKey(id), "the first process to start the job");
       OffsetDateTime claimedUntil = first.find(id).leaseUntil();
-      second.deploy(new JobHandlers(4).register("long", job -> {
+      JobHandlers secondHandlers = new JobHandlers(4).register("long", job -> {
         ranBy.add("second:" + job.attempts());
         return Future.succeededFuture();
-      }), config);
+      });
+      String secondWorker = second.deploy(secondHandlers, config);
       // three seconds past the first lease's end, renewed all along, and still the first's only
       Await.until(WAIT, () -> first.find(id).leaseUntil().isAfter(claimedUntil.plusSeconds(3)),
           "the lease to be renewed three times over");
@@ -195,9 +196,11 @@ class JobWorkerTest {
       assertThat(ranBy).containsExactly("first:1");
 
       // a worker that dies mid-job renews nothing more: the other process takes the job
+      second.undeploy(secondWorker);
       UUID orphan = first.queue.enqueue("long", new JsonObject()).await();
       Await.until(WAIT, () -> holding.containsKey(orphan), "the first process to start the next job");
       first.undeploy(firstWorker);
+      second.deploy(secondHandlers, config);
       Await.until(WAIT, () -> hasStatus(orphan, Job.DONE), "the other process to run the orphan");
       assertThat(ranBy).containsExactly("first:1", "first:1", "second:2");
     }

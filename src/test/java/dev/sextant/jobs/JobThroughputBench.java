@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The jobs part of the benchmark, not a test: run by {@code scripts/bench jobs} (or
- * {@code mvn test -Dtest=JobThroughputBench -Dsextant.bench.jobs=20000}); it prints no-op jobs
- * completed per second by one process, queued ahead and queued while the worker runs.
+ * A benchmark of the job queue, not a test: skipped unless asked for with
+ * {@code mvn test -Dtest=JobThroughputBench -Dsextant.bench.jobs=20000} (scripts/bench starts no
+ * job kind of its own). It prints, per round, the no-op jobs one process completes per second
+ * from a queue filled ahead, and the CPU time they cost.
  */
 @EnabledIfSystemProperty(named = "sextant.bench.jobs", matches = "\\d+")
 @DisplayName("Job throughput (benchmark)")
@@ -76,26 +77,20 @@ class JobThroughputBench {
   }
 
   /**
-   * CPU time used so far by this JVM and by the PostgreSQL backends of the bench's database (read
-   * from /proc: PostgreSQL runs on this machine): a figure that other loads of a shared machine
-   * do not move the way they move the wall-clock rate. The WAL writer and other background
-   * processes of the server are not counted.
+   * CPU time used so far by this JVM and by the PostgreSQL backends of the bench's database (as
+   * the operating system reports each process's; PostgreSQL runs on this machine): a figure that
+   * other loads of a shared machine do not move the way they move the wall-clock rate. The WAL
+   * writer and other background processes of the server are not counted.
    */
   private static long cpuNanos(Workers process) {
-    long jvm = ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    long ticks = 0;
+    long total = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     for (io.vertx.sqlclient.Row row : process.pool.query(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database()").execute().await()) {
-      try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", row.getInteger(0).toString(), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-      } catch (java.io.IOException e) {
-        // a backend that ended between the query and the read
-      }
+      // a backend that ended between the query and the look-up counts nothing
+      total += ProcessHandle.of(row.getInteger(0)).flatMap(p -> p.info().totalCpuDuration())
+          .map(Duration::toNanos).orElse(0L);
     }
-    return jvm + ticks * 10_000_000L; // 100 ticks per second
+    return total;
   }
 
   private static long countDone(Workers process) {

@@ -30,7 +30,8 @@ public record SextantConfig(
     long slowRequestMs,
     boolean benchCeilingRoute,
     JobsConfig jobs,
-    DashboardConfig dashboard) {
+    DashboardConfig dashboard,
+    RetentionConfig retention) {
 
   public record HttpConfig(
       String host,
@@ -71,8 +72,9 @@ public record SextantConfig(
       List<String> trustedProxies, Map<String, Integer> perMinute) {}
 
   /**
-   * The background job workers of this instance. {@code jobTimeoutMs} must stay below the lease
-   * ({@code leaseSeconds}): a job still running when its lease expires may be claimed again.
+   * The background job workers of this instance. A worker renews the leases ({@code leaseSeconds})
+   * of its running jobs every third of a lease, so {@code jobTimeoutMs} may exceed the lease; a
+   * job whose worker died is claimed again once its lease expires.
    */
   public record JobsConfig(boolean enabled, long pollIntervalMs, int leaseSeconds, int maxAttempts,
       long backoffBaseMs, long jobTimeoutMs, int claimBatch, int concurrencyPerKind,
@@ -90,6 +92,14 @@ public record SextantConfig(
       return Set.copyOf(heavy);
     }
   }
+
+  /**
+   * The retention job: traces older than their project's {@code retention_days} are deleted at
+   * most {@code batchTraces} per statement (with their spans and scores), until none is left or
+   * {@code timeBudgetMs} is spent; the rest goes to a follow-up job. Keep the budget below
+   * {@code jobs.job_timeout_ms}.
+   */
+  public record RetentionConfig(int batchTraces, long timeBudgetMs) {}
 
   /**
    * The daily window in which heavy kinds run, {@code start} included, {@code end} excluded; it
@@ -178,7 +188,16 @@ public record SextantConfig(
         jobsConfig(root.section("jobs")),
         new DashboardConfig(
             root.section("dashboard").longInteger("rollup_delay_ms"),
-            root.section("dashboard").integer("cache_ttl_seconds")));
+            root.section("dashboard").integer("cache_ttl_seconds")),
+        retentionConfig(root.section("retention")));
+  }
+
+  private static RetentionConfig retentionConfig(ConfigReader retention) {
+    int batch = retention.integer("batch_traces");
+    if (batch < 1) {
+      throw retention.invalid("batch_traces", "at least 1");
+    }
+    return new RetentionConfig(batch, retention.longInteger("time_budget_ms"));
   }
 
   private static JobsConfig jobsConfig(ConfigReader jobs) {

@@ -126,8 +126,20 @@ public final class JobQueue {
    * running, its attempts counted. Concurrent claimers never get the same job while its lease runs.
    */
   public Future<List<Job>> claim(String kind, int max, int leaseSeconds) {
-    return pool.preparedQuery(JobSql.CLAIM).execute(Tuple.of(kind, max, leaseSeconds))
-        .map(JobQueue::jobs);
+    return completeAndClaim(List.of(), kind, max, leaseSeconds);
+  }
+
+  /**
+   * Marks the {@code done} attempts done (as {@link #complete}) and claims up to {@code max} due
+   * jobs of {@code kind} (as {@link #claim}) in one statement: a worker's completions ride along
+   * with its next claim. The commit does not wait for the disk (see {@code JobSql.ASYNC_COMMIT}):
+   * a crash of PostgreSQL may make these jobs run again, as at-least-once delivery allows.
+   */
+  public Future<List<Job>> completeAndClaim(List<Job> done, String kind, int max, int leaseSeconds) {
+    Tuple params = Tuple.of(kind, max, leaseSeconds);
+    Tuple keys = attemptKeys(done);
+    params.addValue(keys.getValue(0)).addValue(keys.getValue(1));
+    return pool.preparedQuery(JobSql.CLAIM).execute(params).map(JobQueue::jobs);
   }
 
   /** Marks these attempts done; an attempt that lost its claim (lease expired) is left alone. */
@@ -135,13 +147,30 @@ public final class JobQueue {
     if (attempts.isEmpty()) {
       return Future.succeededFuture();
     }
+    return pool.preparedQuery(JobSql.COMPLETE).execute(attemptKeys(attempts)).mapEmpty();
+  }
+
+  /**
+   * Extends the leases of these running attempts to {@code leaseSeconds} from now, in one
+   * statement; an attempt that lost its claim is left alone. The answer is how many were renewed.
+   */
+  public Future<Integer> renew(List<Job> attempts, int leaseSeconds) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(JobSql.RENEW).execute(attemptKeys(attempts).addInteger(leaseSeconds))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** The ids and the attempt numbers, as two arrays. */
+  private static Tuple attemptKeys(List<Job> attempts) {
     UUID[] ids = new UUID[attempts.size()];
     Integer[] numbers = new Integer[attempts.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = attempts.get(i).id();
       numbers[i] = attempts.get(i).attempts();
     }
-    return pool.preparedQuery(JobSql.COMPLETE).execute(Tuple.of(ids, (Object) numbers)).mapEmpty();
+    return Tuple.of(ids, (Object) numbers);
   }
 
   /**
@@ -154,16 +183,24 @@ public final class JobQueue {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  /** Queues a failed or dead job again with fresh attempts, and wakes the workers. */
-  public Future<RetryOutcome> retry(UUID id) {
+  /** What an admin retry came to: the job as queued again, or why not. */
+  public record Retried(RetryOutcome outcome, Job job) {}
+
+  /**
+   * Queues a failed or dead job again with fresh attempts, and wakes the workers. The job in the
+   * answer is as the retry left it (queued), whatever a worker does with it right after.
+   */
+  public Future<Retried> retry(UUID id) {
     return pool.withTransaction(conn -> conn.preparedQuery(JobSql.RETRY).execute(Tuple.of(id))
         .compose(rows -> {
           if (rows.size() > 0) {
-            String kind = rows.iterator().next().getString(0);
-            return conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(kind)).map(RetryOutcome.QUEUED);
+            Job job = job(rows.iterator().next());
+            return conn.preparedQuery(JobSql.NOTIFY).execute(Tuple.of(job.kind()))
+                .map(new Retried(RetryOutcome.QUEUED, job));
           }
           return conn.preparedQuery(JobSql.FIND).execute(Tuple.of(id))
-              .map(found -> found.size() == 0 ? RetryOutcome.NOT_FOUND : RetryOutcome.NOT_RETRYABLE);
+              .map(found -> new Retried(found.size() == 0
+                  ? RetryOutcome.NOT_FOUND : RetryOutcome.NOT_RETRYABLE, null));
         }));
   }
 

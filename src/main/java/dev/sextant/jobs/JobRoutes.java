@@ -58,8 +58,9 @@ public final class JobRoutes implements Routes {
     if (id == null) {
       throw Problem.notFound("No such job");
     }
-    return queue.retry(id).compose(outcome -> switch (outcome) {
-      case QUEUED -> queue.find(id).compose(job -> Responses.json(ctx, 200, json(job)));
+    return queue.retry(id).compose(retried -> switch (retried.outcome()) {
+      // the job as the retry left it: a worker woken by it may have claimed it since
+      case QUEUED -> Responses.json(ctx, 200, json(retried.job()));
       case NOT_FOUND -> Future.failedFuture(Problem.notFound("No such job"));
       case NOT_RETRYABLE -> Future.failedFuture(
           Problem.conflict("Only a failed or dead job can be retried"));

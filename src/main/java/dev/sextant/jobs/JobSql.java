@@ -46,20 +46,47 @@ final class JobSql {
   static final String NOTIFY = "SELECT pg_notify('sextant_jobs', $1)";
 
   /**
-   * Claims up to $2 due jobs of kind $1 for $3 seconds: queued or failed ones whose time has come,
-   * and running ones whose lease has expired (their run_at is their lease's end). SKIP LOCKED lets
-   * concurrent claimers pass each other's rows. Uses {@code jobs_due}.
+   * Makes the commit of the statement that joins it not wait for its WAL to reach the disk
+   * ({@code synchronous_commit = off} for this transaction only; PostgreSQL writes the WAL within
+   * a few hundred milliseconds). Used by the worker's statements only (claim, complete, renew,
+   * fail): if PostgreSQL crashes, the last of them may be forgotten, so a job runs again or its
+   * lease expires, which at-least-once delivery allows; attempts still count up. Enqueues and the
+   * admin's retry stay durable. Set inside the statement, not by a {@code SET LOCAL}, so each
+   * stays one round trip: on two busy cores a round trip costs as much as the fsync saved (the
+   * claim of 32 jobs took 10-11 ms with the fsync, 5-6 ms without).
    */
-  static final String CLAIM = """
+  private static final String ASYNC_COMMIT =
+      "async AS (SELECT set_config('synchronous_commit', 'off', true) AS off)";
+
+  /**
+   * Marks done the attempts ($4 ids, $5 attempt numbers, in the same order) still holding their
+   * claim, then claims
+   * up to $2 due jobs of kind $1 for $3 seconds: queued or failed ones whose time has come, and
+   * running ones whose lease has expired (their run_at is their lease's end), except those being
+   * completed here. One statement, so a worker's completions ride along with its next claim.
+   * SKIP LOCKED lets concurrent claimers pass each other's rows. Uses {@code jobs_due} and the
+   * primary key.
+   */
+  static final String CLAIM = "WITH " + ASYNC_COMMIT + """
+      , completed AS (
+        UPDATE jobs j
+           SET status = 'done', lease_until = NULL, finished_at = now(), updated_at = now()
+          FROM async
+         WHERE j.id = ANY ($4::uuid[]) AND j.status = 'running'
+           AND j.attempts = ($5::int[])[array_position($4::uuid[], j.id)]
+      ), due AS (
+        SELECT id FROM jobs
+         WHERE kind = $1 AND status IN ('queued', 'failed', 'running') AND run_at <= now()
+           AND id <> ALL ($4::uuid[])
+         ORDER BY run_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+      )
       UPDATE jobs j
          SET status = 'running', attempts = j.attempts + 1,
              lease_until = now() + $3 * interval '1 second',
              run_at = now() + $3 * interval '1 second', updated_at = now()
-        FROM (SELECT id FROM jobs
-               WHERE kind = $1 AND status IN ('queued', 'failed', 'running') AND run_at <= now()
-               ORDER BY run_at
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED) due
+        FROM due, async
        WHERE j.id = due.id
       RETURNING j.id, j.kind, j.payload, j.status, j.attempts, j.max_attempts, j.run_at,
                 j.lease_until, j.last_error, j.created_at, j.updated_at, j.finished_at,
@@ -69,22 +96,39 @@ final class JobSql {
    * Marks done the attempts ($1 ids, $2 attempt numbers) still holding their claim: an attempt
    * whose lease expired and was claimed again does not overwrite the newer one.
    */
-  static final String COMPLETE = """
+  static final String COMPLETE = "WITH " + ASYNC_COMMIT + """
+
       UPDATE jobs j
          SET status = 'done', lease_until = NULL, finished_at = now(), updated_at = now()
-        FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
-       WHERE j.id = c.id AND j.attempts = c.attempt AND j.status = 'running'""";
+        FROM async
+       WHERE j.id = ANY ($1::uuid[]) AND j.status = 'running'
+         AND j.attempts = ($2::int[])[array_position($1::uuid[], j.id)]""";
+
+  /**
+   * Extends by $3 seconds the leases of the attempts ($1 ids, $2 attempt numbers) still holding
+   * their claim: their handlers still run, so no other worker may take them. Uses the primary key.
+   */
+  static final String RENEW = "WITH " + ASYNC_COMMIT + """
+
+      UPDATE jobs j
+         SET lease_until = now() + $3 * interval '1 second',
+             run_at = now() + $3 * interval '1 second', updated_at = now()
+        FROM async
+       WHERE j.id = ANY ($1::uuid[]) AND j.status = 'running'
+         AND j.attempts = ($2::int[])[array_position($1::uuid[], j.id)]""";
 
   /**
    * An attempt ($1 id, $2 attempt) failed with $4: retried after $3 ms, or dead when it was the
    * last. Returns the new status, or nothing when the attempt no longer holds the claim.
    */
-  static final String FAIL = """
+  static final String FAIL = "WITH " + ASYNC_COMMIT + """
+
       UPDATE jobs
          SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
              run_at = now() + $3 * interval '1 millisecond', lease_until = NULL,
              last_error = $4, updated_at = now(),
              finished_at = CASE WHEN attempts >= max_attempts THEN now() END
+        FROM async
        WHERE id = $1 AND attempts = $2 AND status = 'running'
       RETURNING status""";
 
@@ -94,7 +138,7 @@ final class JobSql {
          SET status = 'queued', attempts = 0, run_at = now(), lease_until = NULL,
              finished_at = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('failed', 'dead')
-      RETURNING kind""";
+      RETURNING """ + " " + COLUMNS;
 
   static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
 

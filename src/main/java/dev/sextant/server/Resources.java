@@ -25,6 +25,8 @@ import dev.sextant.ops.MetricsRoute;
 import dev.sextant.ops.OpenApiRoutes;
 import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
+import dev.sextant.retention.ExpiredTraces;
+import dev.sextant.retention.RetentionJob;
 import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -59,6 +61,11 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         config.dashboard().rollupDelayMs(), config.jobs().maxAttempts());
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache(),
         rollupTrigger);
+    // retention runs each resource's clean-up in turn: a resource with rows of its own to expire
+    // adds its RetentionCleanup to this list
+    jobHandlers.put(RetentionJob.KIND, new RetentionJob(
+        List.of(new ExpiredTraces(services.pool(), services.cache(), config.retention().batchTraces())),
+        jobQueue, config.retention().timeBudgetMs(), config.jobs().maxAttempts()));
 
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -160,6 +161,48 @@ class JobWorkerTest {
       assertThat(workers.find(id).status()).isEqualTo(Job.DONE);
     } finally {
       workers.undeploy(worker);
+    }
+  }
+
+  @Test
+  @DisplayName("renew the lease of a job running longer than it, so no other process claims it, until its worker dies")
+  void leaseRenewed() {
+    Map<UUID, Promise<Void>> holding = new ConcurrentHashMap<>();
+    List<String> ranBy = new CopyOnWriteArrayList<>();
+    // a one-second lease, renewed every third of it; the time limit is far longer
+    JobsConfig config = Workers.config(100, 1, 5, 100, 60_000);
+    try (Workers first = new Workers(url, 5); Workers second = new Workers(url, 5)) {
+      String firstWorker = first.deploy(new JobHandlers(4).register("long", job -> {
+        ranBy.add("first:" + job.attempts());
+        Promise<Void> done = Promise.promise();
+        holding.put(job.id(), done);
+        return done.future();
+      }), config);
+      UUID id = first.queue.enqueue("long", new JsonObject()).await();
+      Await.until(WAIT, () -> holding.containsKey(id), "the first process to start the job");
+      OffsetDateTime claimedUntil = first.find(id).leaseUntil();
+      JobHandlers secondHandlers = new JobHandlers(4).register("long", job -> {
+        ranBy.add("second:" + job.attempts());
+        return Future.succeededFuture();
+      });
+      String secondWorker = second.deploy(secondHandlers, config);
+      // three seconds past the first lease's end, renewed all along, and still the first's only
+      Await.until(WAIT, () -> first.find(id).leaseUntil().isAfter(claimedUntil.plusSeconds(3)),
+          "the lease to be renewed three times over");
+      assertThat(ranBy).containsExactly("first:1");
+      holding.get(id).complete();
+      Await.until(WAIT, () -> hasStatus(id, Job.DONE), "the long job to be recorded done");
+      assertThat(workers.find(id).attempts()).isEqualTo(1);
+      assertThat(ranBy).containsExactly("first:1");
+
+      // a worker that dies mid-job renews nothing more: the other process takes the job
+      second.undeploy(secondWorker);
+      UUID orphan = first.queue.enqueue("long", new JsonObject()).await();
+      Await.until(WAIT, () -> holding.containsKey(orphan), "the first process to start the next job");
+      first.undeploy(firstWorker);
+      second.deploy(secondHandlers, config);
+      Await.until(WAIT, () -> hasStatus(orphan, Job.DONE), "the other process to run the orphan");
+      assertThat(ranBy).containsExactly("first:1", "first:1", "second:2");
     }
   }
 

@@ -165,14 +165,12 @@ class SchedulerTest {
   }
 
   @Test
-  @DisplayName("two running instances queue each scheduled kind once per due time; a kind no handler runs waits")
+  @DisplayName("two running instances queue each scheduled kind once per due time")
   void wiredInEveryInstance() throws Exception {
     try (TestServer first = TestServer.start(); TestServer second = first.sibling()) {
       Await.until(WAIT, () -> count(first, "SELECT count(*) FROM job_schedule_runs"
           + " WHERE kind IN ('retention', 'dashboard_rollup')") >= 2, "both kinds to be scheduled");
       assertThat(count(second, "SELECT count(*) FROM jobs WHERE kind = 'retention'")).isEqualTo(1);
-      assertThat(count(second, "SELECT count(*) FROM jobs WHERE kind = 'retention' AND status = 'queued'"))
-          .isEqualTo(1);
       // dashboard_rollup has a handler: its job runs, and a later minute may queue the next one
       Await.until(WAIT, () -> count(second, "SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup'"
           + " AND status <> 'done'") == 0, "the dashboard_rollup job to run");

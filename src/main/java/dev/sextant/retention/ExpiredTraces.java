@@ -1,0 +1,83 @@
+package dev.sextant.retention;
+
+import dev.sextant.cache.ResponseCache;
+import dev.sextant.retention.RetentionRepository.Cutoff;
+import dev.sextant.retention.RetentionRepository.Removed;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes, project by project, the traces sorted before the project's {@code retention_days}
+ * with their spans and scores, {@code batchTraces} traces per statement (each its own
+ * transaction), oldest first. After each batch that removed something, the project's cached reads
+ * are invalidated, so no read serves a deleted trace.
+ */
+public final class ExpiredTraces implements RetentionCleanup {
+
+  private static final Logger log = LoggerFactory.getLogger(ExpiredTraces.class);
+
+  private final RetentionRepository repository;
+  private final ResponseCache cache;
+  private final int batchTraces;
+
+  public ExpiredTraces(Pool pool, ResponseCache cache, int batchTraces) {
+    this.repository = new RetentionRepository(pool);
+    this.cache = cache;
+    this.batchTraces = batchTraces;
+  }
+
+  @Override
+  public String name() {
+    return "traces";
+  }
+
+  @Override
+  public Future<Boolean> run(long deadlineNanos) {
+    return repository.cutoffs().compose(cutoffs -> projects(cutoffs, 0, deadlineNanos, Removed.NONE));
+  }
+
+  private Future<Boolean> projects(List<Cutoff> cutoffs, int next, long deadlineNanos, Removed sum) {
+    if (next == cutoffs.size()) {
+      logRemoved(sum, true);
+      return Future.succeededFuture(true);
+    }
+    return drain(cutoffs.get(next), deadlineNanos, Removed.NONE).compose(drained -> {
+      Removed total = sum.plus(drained.removed());
+      if (!drained.finished()) {
+        logRemoved(total, false);
+        return Future.succeededFuture(false);
+      }
+      return projects(cutoffs, next + 1, deadlineNanos, total);
+    });
+  }
+
+  private record Drained(boolean finished, Removed removed) {}
+
+  /** Batches of one project until a batch finds fewer than a full batch, or time is up. */
+  private Future<Drained> drain(Cutoff cutoff, long deadlineNanos, Removed sum) {
+    return repository.deleteExpired(cutoff, batchTraces)
+        .compose(removed -> (removed.traces() > 0
+            ? cache.invalidate(cutoff.projectId()) : Future.<Void>succeededFuture())
+            .map(removed))
+        .compose(removed -> {
+          Removed total = sum.plus(removed);
+          if (removed.found() < batchTraces) {
+            return Future.succeededFuture(new Drained(true, total));
+          }
+          if (System.nanoTime() - deadlineNanos >= 0) {
+            return Future.succeededFuture(new Drained(false, total));
+          }
+          return drain(cutoff, deadlineNanos, total);
+        });
+  }
+
+  private static void logRemoved(Removed removed, boolean finished) {
+    if (removed.traces() > 0 || !finished) {
+      log.info("retention removed {} traces, {} spans and {} scores{}", removed.traces(),
+          removed.spans(), removed.scores(), finished ? "" : "; out of time, the rest follows");
+    }
+  }
+}

@@ -138,7 +138,7 @@ public final class DatasetRoutes implements Routes {
   }
 
   /** The id in the path; one that no dataset could have is simply not found. */
-  static UUID datasetId(RoutingContext ctx) {
+  private static UUID datasetId(RoutingContext ctx) {
     UUID id = Ids.parseUuid(ctx.pathParam("id"));
     if (id == null) {
       throw Problem.notFound(NO_DATASET);
@@ -146,7 +146,7 @@ public final class DatasetRoutes implements Routes {
     return id;
   }
 
-  static UUID projectId(RoutingContext ctx) {
+  private static UUID projectId(RoutingContext ctx) {
     return Authenticator.project(ctx).projectId();
   }
 }

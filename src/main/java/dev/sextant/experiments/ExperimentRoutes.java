@@ -76,7 +76,7 @@ public final class ExperimentRoutes implements Routes {
       e.errors().forEach(error -> v.error(error.field(), error.message()));
     }
     v.validate();
-    UUID projectId = DatasetRoutes.projectId(ctx);
+    UUID projectId = projectId(ctx);
     Experiment.Draft draft = new Experiment.Draft(name, datasetId,
         modelConfig == null ? null : modelConfig.toJson().encode(),
         new JsonArray(evaluators.stream().map(Evaluator::toJson).toList()).encode(), metadata);
@@ -92,14 +92,14 @@ public final class ExperimentRoutes implements Routes {
   }
 
   private Future<?> getExperiment(RoutingContext ctx) {
-    return found(experiments.find(DatasetRoutes.projectId(ctx), experimentId(ctx)))
+    return found(experiments.find(projectId(ctx), experimentId(ctx)))
         .compose(experiment -> respondWithSummary(ctx, 200, experiment));
   }
 
   private Future<?> writeResults(RoutingContext ctx) {
     UUID experimentId = experimentId(ctx);
     ResultsRequest request = ResultsRequest.read(JsonBodies.object(ctx));
-    return experiments.writeResults(DatasetRoutes.projectId(ctx), experimentId, request.distinctDrafts())
+    return experiments.writeResults(projectId(ctx), experimentId, request.distinctDrafts())
         .compose(written -> switch (written.outcome()) {
           case NOT_FOUND -> Future.failedFuture(Problem.notFound(NO_EXPERIMENT));
           case COMPLETED -> Future.failedFuture(
@@ -109,20 +109,20 @@ public final class ExperimentRoutes implements Routes {
   }
 
   private Future<?> listResults(RoutingContext ctx) {
-    return experiments.results(DatasetRoutes.projectId(ctx), experimentId(ctx),
+    return experiments.results(projectId(ctx), experimentId(ctx),
             QueryParams.cursor(ctx), QueryParams.limit(ctx))
         .compose(page -> page == null ? Future.failedFuture(Problem.notFound(NO_EXPERIMENT))
             : Responses.page(ctx, page, ExperimentJson::result));
   }
 
   private Future<?> completeExperiment(RoutingContext ctx) {
-    return found(experiments.complete(DatasetRoutes.projectId(ctx), experimentId(ctx)))
+    return found(experiments.complete(projectId(ctx), experimentId(ctx)))
         .compose(experiment -> respondWithSummary(ctx, 200, experiment));
   }
 
   private Future<?> compareExperiments(RoutingContext ctx) {
     List<UUID> ids = comparedIds(ctx);
-    UUID projectId = DatasetRoutes.projectId(ctx);
+    UUID projectId = projectId(ctx);
     Future<Experiment> a = found(experiments.find(projectId, ids.get(0)));
     Future<Experiment> b = found(experiments.find(projectId, ids.get(1)));
     return Future.all(a, b).compose(both -> {
@@ -169,6 +169,10 @@ public final class ExperimentRoutes implements Routes {
     UUID id = value instanceof String s ? Ids.parseUuid(s) : null;
     v.check(id != null, field, "must be a dataset id (a UUID)");
     return id;
+  }
+
+  private static UUID projectId(RoutingContext ctx) {
+    return Authenticator.project(ctx).projectId();
   }
 
   /** The id in the path; one that no experiment could have is simply not found. */

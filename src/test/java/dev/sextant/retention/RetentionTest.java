@@ -120,6 +120,27 @@ class RetentionTest {
   }
 
   @Test
+  @DisplayName("make the dashboard stop counting the traces it removed")
+  void dashboardForgetsTheExpired() throws SQLException {
+    String day = projectKey(1);
+    traceAt(day, daysAgo(2, Duration.ZERO));
+    traceAt(day, daysAgo(3, Duration.ZERO));
+    traceAt(day, Instant.now());
+    Await.until(WAIT, () -> dashboardTraces(day) == 3, "the dashboard to count the three traces");
+
+    UUID job = enqueueRetention();
+    Await.until(WAIT, () -> "done".equals(status(job)) && liveRetentionJobs() == 0,
+        "the retention job and its follow-ups to finish");
+    Await.until(WAIT, () -> dashboardTraces(day) == 1, "the dashboard to forget the two expired traces");
+  }
+
+  private static long dashboardTraces(String key) {
+    Response r = api.get("/api/v1/dashboard?window=7d", key);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().getJsonObject("totals").getLong("traces");
+  }
+
+  @Test
   @DisplayName("finish at once when nothing is expired, queueing no follow-up")
   void nothingExpired() throws SQLException {
     Await.until(WAIT, () -> liveRetentionJobs() == 0, "earlier retention jobs to finish");

@@ -66,7 +66,7 @@ public final class ExperimentRoutes implements Routes {
     JsonObject body = JsonBodies.object(ctx);
     Validator v = new Validator(body);
     String name = v.requiredString("name", Validator.MAX_NAME);
-    UUID datasetId = uuid(v, body, "dataset_id");
+    UUID datasetId = datasetId(v, body);
     ModelConfigRef modelConfig = ModelConfigRef.read(v, body);
     String metadata = v.optionalObjectJson("metadata");
     List<Evaluator> evaluators = List.of();
@@ -160,14 +160,15 @@ public final class ExperimentRoutes implements Routes {
     return List.of(a, b);
   }
 
-  private static UUID uuid(Validator v, JsonObject body, String field) {
-    Object value = body.getValue(field);
+  /** {@code dataset_id}: required, a UUID. */
+  private static UUID datasetId(Validator v, JsonObject body) {
+    Object value = body.getValue("dataset_id");
     if (value == null) {
-      v.error(field, "required");
+      v.error("dataset_id", "required");
       return null;
     }
     UUID id = value instanceof String s ? Ids.parseUuid(s) : null;
-    v.check(id != null, field, "must be a dataset id (a UUID)");
+    v.check(id != null, "dataset_id", "must be a dataset id (a UUID)");
     return id;
   }
 

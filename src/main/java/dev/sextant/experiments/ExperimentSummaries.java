@@ -59,6 +59,10 @@ final class ExperimentSummaries {
    * once per pair of revisions (read before the computation, as for the totals).
    */
   Future<Compared> compare(Experiment a, Experiment b) {
+    // item ids are the dataset's own: experiments over different datasets share no item
+    if (!a.datasetId().equals(b.datasetId())) {
+      return Future.succeededFuture(new Compared(0, List.of()));
+    }
     String key = a.id() + ":" + a.revision() + "/" + b.id() + ":" + b.revision();
     Compared hit = compared.getIfPresent(key);
     if (hit != null) {
@@ -66,10 +70,6 @@ final class ExperimentSummaries {
       return Future.succeededFuture(hit);
     }
     metrics.miss(COMPARISONS);
-    // item ids are the dataset's own: experiments over different datasets share no item
-    if (!a.datasetId().equals(b.datasetId())) {
-      return Future.succeededFuture(new Compared(0, List.of()));
-    }
     Future<List<Comparison>> byName = experiments.compare(a.id(), b.id());
     Future<Long> common = experiments.commonItems(a.id(), b.id());
     return Future.all(byName, common)

@@ -2,7 +2,6 @@ package dev.sextant.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.db.Migrations;
 import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.json.JsonObject;
@@ -36,8 +35,7 @@ class DashboardPlanTest {
 
   @BeforeAll
   static void seed() throws SQLException {
-    url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
       // one sketch of a few hundred bytes, as a busy bucket's
       st.execute("""

@@ -22,8 +22,7 @@ class DatabaseTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    String url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    String url = TestInfra.newMigratedDatabase();
     pool = Database.createPool(vertx, new DatabaseConfig(url, 2, 16, 64, 5_000, 30_000));
   }
 

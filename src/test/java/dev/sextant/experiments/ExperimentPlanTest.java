@@ -2,7 +2,6 @@ package dev.sextant.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.db.Migrations;
 import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.json.JsonObject;
@@ -30,13 +29,9 @@ class ExperimentPlanTest {
 
   @BeforeAll
   static void seed() throws SQLException {
-    url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      st.execute("""
-          INSERT INTO projects (id, name, retention_days)
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 'project ' || p, 30
-            FROM generate_series(1, 10) p""");
+      PlanFixture.insertProjects(st, 10);
       // 1 000 datasets of 200 items across the projects, and one of 200 000 items in project 1
       st.execute("""
           INSERT INTO datasets (id, project_id, name, item_count, created_at, updated_at)

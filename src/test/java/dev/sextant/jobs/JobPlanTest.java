@@ -2,7 +2,6 @@ package dev.sextant.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.db.Migrations;
 import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.json.JsonObject;
@@ -23,8 +22,7 @@ class JobPlanTest {
 
   @BeforeAll
   static void seed() throws SQLException {
-    url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
       st.execute("""
           INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at,

@@ -3,7 +3,6 @@ package dev.sextant.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.config.SextantConfig.JobsConfig;
-import dev.sextant.db.Migrations;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.Future;
@@ -35,8 +34,7 @@ class JobThroughputBench {
     int claimBatch = Integer.getInteger("sextant.bench.jobs.claim_batch", 32);
     int concurrency = Integer.getInteger("sextant.bench.jobs.concurrency", 64);
     int rounds = Integer.getInteger("sextant.bench.jobs.rounds", 3);
-    String url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    String url = TestInfra.newMigratedDatabase();
     JobsConfig config = new JobsConfig(true, 1000, 300, 5, 1000, 120_000, claimBatch, concurrency,
         ZoneOffset.UTC, new dev.sextant.config.SextantConfig.OffPeak(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT),
         List.of());

@@ -3,7 +3,6 @@ package dev.sextant.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.config.SextantConfig.JobsConfig;
-import dev.sextant.db.Migrations;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.Future;
@@ -35,8 +34,7 @@ class JobWorkerTest {
 
   @BeforeAll
   static void database() {
-    url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    url = TestInfra.newMigratedDatabase();
     workers = new Workers(url, 5);
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.config.SextantConfig.JobsConfig;
 import dev.sextant.config.SextantConfig.Schedule;
-import dev.sextant.db.Migrations;
 import dev.sextant.jobs.JobQueue.ScheduledOutcome;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestInfra;
@@ -40,8 +39,7 @@ class SchedulerTest {
 
   @BeforeAll
   static void database() {
-    String url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    String url = TestInfra.newMigratedDatabase();
     workers = new Workers(url, 5);
     other = new Workers(url, 5);
   }

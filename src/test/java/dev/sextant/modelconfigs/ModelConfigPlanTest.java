@@ -2,7 +2,6 @@ package dev.sextant.modelconfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.db.Migrations;
 import dev.sextant.support.PlanFixture;
 import dev.sextant.support.TestInfra;
 import io.vertx.core.json.JsonObject;
@@ -25,13 +24,9 @@ class ModelConfigPlanTest {
 
   @BeforeAll
   static void seed() throws SQLException {
-    url = TestInfra.newDatabase();
-    Migrations.migrate(url);
+    url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      st.execute("""
-          INSERT INTO projects (id, name, retention_days)
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 'project ' || p, 30
-            FROM generate_series(1, 100) p""");
+      PlanFixture.insertProjects(st, 100);
       // 100 projects x 300 names x 10 versions, each with a prompt template of some length
       st.execute("""
           INSERT INTO model_configs (project_id, name, version, provider, model, parameters,

@@ -1,6 +1,5 @@
 package dev.sextant.support;
 
-import dev.sextant.db.Migrations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -30,8 +29,7 @@ public final class PlanFixture {
 
   public static synchronized String url() throws SQLException {
     if (url == null) {
-      String candidate = TestInfra.newDatabase();
-      Migrations.migrate(candidate);
+      String candidate = TestInfra.newMigratedDatabase();
       try (Connection conn = TestInfra.jdbc(candidate); Statement st = conn.createStatement()) {
         seed(st);
       }
@@ -41,10 +39,7 @@ public final class PlanFixture {
   }
 
   private static void seed(Statement st) throws SQLException {
-    st.execute("""
-        INSERT INTO projects (id, name, retention_days)
-        SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 'project ' || p, 30
-          FROM generate_series(1, 10) p""");
+    insertProjects(st, 10);
     st.execute("""
         INSERT INTO users (id, email, name, password_hash)
         SELECT gen_random_uuid(), 'user' || u || '@example.com', 'user ' || u, 'x'
@@ -86,6 +81,14 @@ public final class PlanFixture {
     for (int pass = 0; pass < 20 && !allVisible(st); pass++) {
       st.execute("VACUUM traces, spans, scores");
     }
+  }
+
+  /** Projects 1 to {@code count}, with ids {@code 00000000-0000-7000-8000-<n, 12 digits>}. */
+  public static void insertProjects(Statement st, int count) throws SQLException {
+    st.execute("""
+        INSERT INTO projects (id, name, retention_days)
+        SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 'project ' || p, 30
+          FROM generate_series(1, %d) p""".formatted(count));
   }
 
   private static boolean allVisible(Statement st) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.sextant.support;
 
+import dev.sextant.db.Migrations;
+
 import dev.sextant.db.Database;
 import dev.sextant.embedded.EmbeddedPostgres;
 import dev.sextant.embedded.EmbeddedRedis;
@@ -33,6 +35,13 @@ public final class TestInfra {
   private TestInfra() {}
 
   /** A new, empty database; its URL. */
+  /** A fresh database with the schema migrated to the newest version. */
+  public static String newMigratedDatabase() {
+    String url = newDatabase();
+    Migrations.migrate(url);
+    return url;
+  }
+
   public static synchronized String newDatabase() {
     String name = "sextant_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection conn = jdbc(adminUrl()); Statement st = conn.createStatement()) {

@@ -23,12 +23,6 @@ final class DashboardRepository {
     this.pool = pool;
   }
 
-  /** The project's roll-up version; 0 before its first roll-up. */
-  Future<Long> version(UUID project) {
-    return pool.preparedQuery(DashboardSql.VERSION).execute(Tuple.of(project))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("version"));
-  }
-
   /**
    * The dashboard of {@code window} ending with the bucket that holds {@code now}. The three reads
    * are pipelined on one connection.

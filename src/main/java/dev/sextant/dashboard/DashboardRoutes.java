@@ -16,17 +16,18 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/v1/dashboard} (API.md section 8), read from the roll-ups only. Answers are
- * cached in Redis under the project, the window, its last bucket and the project's roll-up
- * version: everyone polling one dashboard shares one roll-up read per new version or bucket.
+ * cached in Redis under the project, the window and its last bucket, in a generation family that
+ * every roll-up pass over the project bumps ({@link RollupJob}): everyone polling one dashboard
+ * shares one roll-up read per pass or new bucket, and a cached read costs one Redis round trip.
  */
 public final class DashboardRoutes implements Routes {
 
   private static final String CACHE = "dashboard";
   /**
-   * The answers' generation family, which nothing invalidates: ingest does not retire them, the
-   * roll-up version in their key does (and a cache flush, as for every answer).
+   * The answers' generation family: ingest does not retire them, the roll-up pass that folds the
+   * project's new marks in does (and a cache flush, as for every answer).
    */
-  private static final String CACHE_FAMILY = "dashboard";
+  static final String CACHE_FAMILY = "dashboard";
 
   private final DashboardRepository dashboards;
   private final Authenticator auth;
@@ -52,10 +53,9 @@ public final class DashboardRoutes implements Routes {
     Window window = QueryParams.oneOf(ctx, "window", Window.BY_PARAM, Window.DEFAULT);
     UUID project = Authenticator.project(ctx).projectId();
     Instant now = clock.instant();
-    return dashboards.version(project).compose(version -> {
-      String key = window.param() + "|" + window.lastBucket(now).getEpochSecond() + "|" + version;
-      return cache.getOrLoad(CACHE, CACHE_FAMILY, project, key, cacheTtlSeconds,
-          () -> dashboards.read(project, window, now).map(d -> DashboardJson.dashboard(d).encode()));
-    }).compose(body -> Responses.json(ctx, 200, body));
+    String key = window.param() + "|" + window.lastBucket(now).getEpochSecond();
+    return cache.getOrLoad(CACHE, CACHE_FAMILY, project, key, cacheTtlSeconds,
+            () -> dashboards.read(project, window, now).map(d -> DashboardJson.dashboard(d).encode()))
+        .compose(body -> Responses.json(ctx, 200, body));
   }
 }

@@ -14,9 +14,6 @@ final class DashboardSql {
   /** How many models and trace names the answer lists. */
   static final int TOP = 10;
 
-  /** The roll-up version of the project: the dashboard's cache key carries it. */
-  static final String VERSION = "SELECT version FROM rollup_state WHERE project_id = $1";
-
   /** The totals of each stored bucket of the window (empty buckets have no row). */
   static final String SERIES = """
       SELECT bucket, traces, errors, input_tokens, output_tokens, cost, latency

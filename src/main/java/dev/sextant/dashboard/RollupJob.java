@@ -1,5 +1,6 @@
 package dev.sextant.dashboard;
 
+import dev.sextant.cache.ResponseCache;
 import dev.sextant.jobs.Job;
 import dev.sextant.jobs.JobHandler;
 import io.micrometer.core.instrument.Gauge;
@@ -29,10 +30,13 @@ public final class RollupJob implements JobHandler {
   private static final long LAG_REFRESH_MS = 5_000;
 
   private final RollupRepository rollups;
+  private final ResponseCache cache;
   private final AtomicReference<Double> lagSeconds = new AtomicReference<>(0.0);
 
-  public RollupJob(Vertx vertx, Pool pool, MeterRegistry registry) {
+  /** {@code cache}: the dashboard answers of each project folded are retired there. */
+  public RollupJob(Vertx vertx, Pool pool, ResponseCache cache, MeterRegistry registry) {
     this.rollups = new RollupRepository(pool);
+    this.cache = cache;
     Gauge.builder("sextant.dashboard.rollup.lag", lagSeconds, AtomicReference::get)
         .description("age of the oldest dashboard roll-up mark not folded in yet (0: none)")
         .baseUnit("seconds")
@@ -56,9 +60,14 @@ public final class RollupJob implements JobHandler {
     return chain;
   }
 
+  /** Folds the project's pending minutes in, then retires its cached dashboard answers. */
   private Future<Void> foldProject(UUID project) {
+    return foldPending(project).compose(v -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project));
+  }
+
+  private Future<Void> foldPending(UUID project) {
     return rollups.fold(project, MINUTES_PER_STEP)
-        .compose(folded -> folded == MINUTES_PER_STEP ? foldProject(project) : Future.succeededFuture());
+        .compose(folded -> folded == MINUTES_PER_STEP ? foldPending(project) : Future.succeededFuture());
   }
 
   private void refreshLag() {

@@ -56,7 +56,8 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     jobHandlers.put(EvaluationHandler.KIND, new EvaluationHandler(services.pool(),
         vertx.createSharedWorkerExecutor("sextant-evaluators", Runtime.getRuntime().availableProcessors()),
         services.registry()));
-    jobHandlers.put(RollupJob.KIND, new RollupJob(vertx, services.pool(), services.registry()));
+    jobHandlers.put(RollupJob.KIND, new RollupJob(vertx, services.pool(), services.cache(),
+        services.registry()));
     RollupTrigger rollupTrigger = new RollupTrigger(vertx, jobQueue,
         config.dashboard().rollupDelayMs(), config.jobs().maxAttempts());
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache(),

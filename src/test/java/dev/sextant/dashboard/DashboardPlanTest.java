@@ -84,7 +84,6 @@ class DashboardPlanTest {
       reads.add(Arguments.of(window.param() + ": top models", DashboardSql.TOP_MODELS, range));
       reads.add(Arguments.of(window.param() + ": top traces", DashboardSql.TOP_TRACES, range));
     }
-    reads.add(Arguments.of("roll-up version", DashboardSql.VERSION, new Object[] {PROJECT}));
     return reads.stream();
   }
 

@@ -119,11 +119,16 @@ class DashboardTest {
     }
   }
 
-  /** Every write acknowledged so far is in the roll-ups: no mark of the project is left. */
+  /**
+   * Every write acknowledged so far is in the roll-ups and on the dashboard: no mark of the
+   * project is left, and no roll-up pass is still running (a pass retires the cached answers of
+   * the projects it folded after its commit).
+   */
   private static void awaitFolded(String projectId) {
     Await.until(Duration.ofSeconds(60), () -> sqlLong("""
         SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)""",
+             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup' AND status = 'running')""",
         projectId, projectId) == 0, "the roll-ups of " + projectId + " to take every mark in");
   }
 

@@ -2,8 +2,13 @@
 -- generate_series, the way the server stores them (V2__traces.sql): derived trace fields are
 -- computed from the spans, as ingest would. Names, models and users are those of the traces
 -- loaded over HTTP (BenchPayloads.java), so filters and stats mix both.
--- psql variables: project (uuid), traces (count).
+-- psql variables: project (uuid), traces (count), and optionally age (an interval: the newest
+-- trace is that much older than it would be; default none).
 \set ON_ERROR_STOP on
+\if :{?age}
+\else
+  \set age '0 seconds'
+\endif
 SET synchronous_commit = off;
 
 CREATE TEMP TABLE seed_spans AS
@@ -24,7 +29,7 @@ SELECT t, s, trace_id, id, parent_id, kind, start_time, end_time, status,
                ts + s * interval '120 milliseconds'
                   + (10 + (t * 7 + s * 13) % 900) * interval '1 millisecond' AS end_time,
                CASE WHEN (t + s) % 97 = 0 THEN 'error' ELSE 'ok' END AS status
-          FROM (SELECT t, now() - interval '90 seconds' - t * (interval '7 days' / :traces) AS ts
+          FROM (SELECT t, now() - interval '90 seconds' - :'age'::interval - t * (interval '7 days' / :traces) AS ts
                   FROM generate_series(1, :traces) t) g
          CROSS JOIN generate_series(0, 9) s) x;
 

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,18 +121,51 @@ class RetentionTest {
   }
 
   @Test
-  @DisplayName("make the dashboard stop counting the traces it removed")
+  @DisplayName("make the dashboard stop counting the traces it removed, and remove their roll-up rows")
   void dashboardForgetsTheExpired() throws SQLException {
     String day = projectKey(1);
     traceAt(day, daysAgo(2, Duration.ZERO));
     traceAt(day, daysAgo(3, Duration.ZERO));
     traceAt(day, Instant.now());
     Await.until(WAIT, () -> dashboardTraces(day) == 3, "the dashboard to count the three traces");
+    UUID project = UUID.fromString(api.get("/api/v1/project", day).json().getString("id"));
+    assertThat(rollupRowsBefore(project, daysAgo(1, Duration.ZERO))).isPositive();
 
     UUID job = enqueueRetention();
     Await.until(WAIT, () -> "done".equals(status(job)) && liveRetentionJobs() == 0,
         "the retention job and its follow-ups to finish");
     Await.until(WAIT, () -> dashboardTraces(day) == 1, "the dashboard to forget the two expired traces");
+    Await.until(WAIT, () -> rollupRowsBefore(project, daysAgo(1, Duration.ZERO)) == 0,
+        "the roll-up rows of the expired traces to go");
+  }
+
+  /**
+   * The project's roll-up rows of buckets starting before {@code time}, over every roll-up table
+   * (each table named rollup_* with a bucket column), so a roll-up added later is held to it too.
+   */
+  private static long rollupRowsBefore(UUID project, Instant time) {
+    try (Connection conn = TestInfra.jdbc(server.databaseUrl());
+        Statement tables = conn.createStatement();
+        ResultSet names = tables.executeQuery("""
+            SELECT table_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name LIKE 'rollup\\_%'
+               AND column_name = 'bucket'""")) {
+      long rows = 0;
+      while (names.next()) {
+        try (PreparedStatement st = conn.prepareStatement("SELECT count(*) FROM " + names.getString(1)
+            + " WHERE project_id = ? AND bucket < ?")) {
+          st.setObject(1, project);
+          st.setObject(2, Timestamp.from(time));
+          try (ResultSet rs = st.executeQuery()) {
+            rs.next();
+            rows += rs.getLong(1);
+          }
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long dashboardTraces(String key) {

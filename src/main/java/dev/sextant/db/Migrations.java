@@ -3,8 +3,9 @@ package dev.sextant.db;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +31,19 @@ public final class Migrations {
 
   static int migrate(String databaseUrl, String... locations) {
     PgConnectOptions options = Database.connectOptions(databaseUrl);
-    Flyway flyway = Flyway.configure()
-        // a session-level lock, not Flyway's default transaction-level one: a waiting instance
-        // would otherwise hold a transaction open while it waits, and a migration that cannot
-        // run in a transaction (CREATE INDEX CONCURRENTLY waits for every older transaction)
-        // would wait for it forever
-        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
-        // wait for the instance migrating, however long its migrations take (the default gives up
-        // after 50 tries); a session lock dies with its connection, so none is left behind
-        .lockRetryCount(-1)
+    FluentConfiguration configuration = Flyway.configure()
         .dataSource(Database.jdbcUrl(options), options.getUser(), options.getPassword())
         .locations(locations)
-        .load();
+        // wait for the instance migrating, however long its migrations take (the default gives up
+        // after 50 tries); a session lock dies with its connection, so none is left behind
+        .lockRetryCount(-1);
+    // a session-level lock, not Flyway's default transaction-level one: a waiting instance would
+    // otherwise hold a transaction open while it waits, and a migration that cannot run in a
+    // transaction (CREATE INDEX CONCURRENTLY waits for every older transaction) would wait for it
+    // forever
+    configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    Flyway flyway = configuration.load();
     int applied = flyway.migrate().migrationsExecuted;
     log.info("schema migrations applied: {}", applied);
     return applied;

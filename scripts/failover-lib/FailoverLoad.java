@@ -75,7 +75,7 @@ public class FailoverLoad {
     ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     List<String> reads = List.of("/api/v1/traces?limit=20", "/api/v1/project",
-        "/api/v1/traces/stats", "/api/v1/traces?limit=5");
+        "/api/v1/model-configs", "/api/v1/traces?limit=5");
     long started = System.nanoTime();
     long due = 0;
     long lastReport = started;
@@ -120,8 +120,9 @@ public class FailoverLoad {
       }
       if (System.nanoTime() - lastReport > 5_000_000_000L) {
         lastReport = System.nanoTime();
-        System.err.printf("  %s: %d sent, %d ok, %d failed, %d in flight%n", label, sent.get(),
-            ok.get(), failed.get(), inFlight.get());
+        System.err.printf("  %s: %d sent, %d ok, %d failed, %d in flight%s%n", label, sent.get(),
+            ok.get(), failed.get(), inFlight.get(),
+            failures.isEmpty() ? "" : " (first failure: " + failures.peek() + ")");
       }
       Thread.sleep(1);
     }

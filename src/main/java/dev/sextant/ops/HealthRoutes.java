@@ -59,8 +59,9 @@ public final class HealthRoutes implements Routes {
     router.get("/health/ready").handler(ctx -> ready(ctx, checks));
   }
 
+  /** The probe's outcome, unless the check timed out first (then its late answer is dropped). */
   private static void complete(Promise<Status> promise, Future<?> probe) {
-    probe.onComplete(result -> promise.complete(result.succeeded()
+    probe.onComplete(result -> promise.tryComplete(result.succeeded()
         ? Status.OK()
         : Status.KO(new JsonObject().put("error", "unreachable"))));
   }

@@ -43,6 +43,10 @@ public final class ClusterBus {
 
   /** Tells every other instance to evict {@code key} of {@code topic}. */
   public void publish(String topic, String key) {
+    if (!vertx.isClustered()) {
+      // alone, there is nobody to tell: every ingest would pay for a message to itself
+      return;
+    }
     vertx.eventBus().publish(ADDRESS, new JsonObject()
         .put("origin", origin).put("topic", topic).put("key", key));
   }

@@ -1,5 +1,6 @@
 package dev.sextant;
 
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.config.ConfigException;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
@@ -36,7 +37,9 @@ public final class Main {
     long started = System.nanoTime();
     Map<String, String> env = System.getenv();
     PrometheusMeterRegistry registry = Application.newRegistry();
-    Vertx vertx = Application.newVertx(registry);
+    // the configuration decides how Vert.x is built (clustered or not): it is read with one of
+    // its own, closed before the instance's is built
+    Vertx vertx = Vertx.vertx();
     EmbeddedServices embedded = null;
     try {
       SextantConfig config = ConfigLoader.load(vertx, env).await();
@@ -56,7 +59,11 @@ public final class Main {
         requireUrl(config.database().url(), "DATABASE_URL");
         requireUrl(config.redis().url(), "REDIS_URL");
       }
-      Application app = Application.start(vertx, registry, config).await();
+      vertx.close().await();
+      vertx = null;
+      ClusterMembership membership = ClusterMembership.of(config.cluster());
+      vertx = Application.newVertx(registry, membership).await();
+      Application app = Application.start(vertx, registry, config, membership).await();
       installShutdownHook(app, embedded, config.http().shutdownTimeoutMs());
       log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       if (embedded != null) {
@@ -64,12 +71,12 @@ public final class Main {
       }
     } catch (ConfigException e) {
       System.err.println("sextant: " + e.getMessage());
-      vertx.close();
+      closeQuietly(vertx);
       closeQuietly(embedded);
       System.exit(EXIT_USAGE);
     } catch (Exception e) {
       log.error("sextant failed to start", e);
-      vertx.close();
+      closeQuietly(vertx);
       closeQuietly(embedded);
       System.exit(1);
     }
@@ -106,6 +113,12 @@ public final class Main {
       closeQuietly(embedded);
       log.info("stopped");
     }, "sextant-shutdown"));
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    if (vertx != null) {
+      vertx.close();
+    }
   }
 
   private static void closeQuietly(EmbeddedServices embedded) {

@@ -50,7 +50,8 @@ public final class ApiKeyService {
 
   /**
    * Revokes the key; false when the project has no such live key. It stops working on this
-   * instance at once and on the others within the near-cache lifetime.
+   * instance at once, on the others of a cluster as soon as the eviction reaches them, and in any
+   * case within the near-cache lifetime.
    */
   public Future<Boolean> revoke(UUID projectId, UUID keyId) {
     return pool.preparedQuery(AuthSql.REVOKE_API_KEY)

@@ -56,7 +56,10 @@ public final class Authenticator {
     return ctx.get(TOKEN_HASH);
   }
 
-  /** Ends a session here at once (other instances follow within the near-cache lifetime). */
+  /**
+   * Ends a session here at once (the other instances of a cluster as soon as the eviction reaches
+   * them, and in any case within the near-cache lifetime).
+   */
   void forgetSession(byte[] tokenHash) {
     cache.invalidate(SESSIONS, tokenHash);
   }
@@ -86,13 +89,14 @@ public final class Authenticator {
       ctx.next();
       return;
     }
+    long stamp = cache.stamp();
     lookup.apply(hash).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result() == null) {
         ctx.fail(Problem.unauthorized("Invalid, expired or revoked token"));
       } else {
-        cache.put(kind, hash, result.result());
+        cache.put(kind, hash, result.result(), stamp);
         ctx.put(PRINCIPAL, result.result());
         ctx.next();
       }

@@ -1,5 +1,6 @@
 package dev.sextant.cache;
 
+import dev.sextant.cluster.ClusterBus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>If an invalidation cannot reach Redis, or Redis becomes unreachable, answers written to Redis
  * before may be stale: the cache then bypasses Redis until it has bumped the epoch, which retires
  * every earlier entry. Concurrent misses of one key and version on this instance share one
- * database load.
+ * database load; a write through another instance of a cluster, told by the {@link ClusterBus},
+ * ends that sharing here too.
  */
 public final class ResponseCache {
 
@@ -43,6 +45,8 @@ public final class ResponseCache {
   private static final int REFRESH_FACTOR = 4;
   /** The generation family of answers over a project's traces, which every ingest bumps. */
   private static final String TRACE_DATA = "traces";
+  /** The bus topic of writes: other instances stop sharing loads begun before one. */
+  private static final String WRITES = "cache.writes";
 
   /**
    * How stale an answer may be served after a write: one that took at least {@code slowLoadMs} to
@@ -67,15 +71,19 @@ public final class ResponseCache {
   /** Set while entries in Redis may be stale: reads bypass Redis until the epoch is bumped. */
   private final AtomicBoolean untrusted = new AtomicBoolean();
   /**
-   * Writes through this instance: while Redis cannot version loads, a load begun before a write
-   * is not shared with a read after it.
+   * Writes through this instance, and through the others of its cluster as the bus tells them:
+   * while Redis cannot version loads, a load begun before a write is not shared with a read after
+   * it.
    */
   private final AtomicLong localWrites = new AtomicLong();
+  private final ClusterBus bus;
 
   /** Answers of at least {@code gzipThreshold} bytes are kept compressed ({@link CachedBody}). */
   public ResponseCache(Vertx vertx, ResilientRedis redis, CacheMetrics metrics, boolean enabled,
-      int gzipThreshold) {
+      int gzipThreshold, ClusterBus bus) {
     this.vertx = vertx;
+    this.bus = bus;
+    bus.subscribe(WRITES, key -> localWrites.incrementAndGet());
     this.redis = redis;
     this.metrics = metrics;
     this.enabled = enabled;
@@ -223,6 +231,7 @@ public final class ResponseCache {
       return Future.succeededFuture();
     }
     localWrites.incrementAndGet();
+    bus.publish(WRITES, family + ":" + project);
     return redis.send(Request.cmd(Command.INCR).arg(generationKey(family, project)))
         .<Void>mapEmpty()
         .recover(e -> {

@@ -31,7 +31,8 @@ public record SextantConfig(
     boolean benchCeilingRoute,
     JobsConfig jobs,
     DashboardConfig dashboard,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    ClusterConfig cluster) {
 
   public record HttpConfig(
       String host,
@@ -53,6 +54,14 @@ public record SextantConfig(
   /** {@code statementTimeoutMs}: longest a statement may run (0: no limit). */
   public record DatabaseConfig(String url, int poolSize, int pipeliningLimit, int maxWaitQueue,
       int connectTimeoutMs, int statementTimeoutMs) {}
+
+  /**
+   * Clustered mode: the event bus spans every instance of {@code members} (Hazelcast, TCP-IP join
+   * only). {@code host} is the address this member binds and advertises, {@code port} its Hazelcast
+   * port (0: a free one), {@code members} the {@code host:port} of the others (this one may be
+   * listed too).
+   */
+  public record ClusterConfig(boolean enabled, String host, int port, List<String> members) {}
 
   public record RedisConfig(String url, int poolSize, long healthTimeoutMs, String keyPrefix,
       long commandTimeoutMs, int breakerMaxFailures, long breakerResetMs) {}
@@ -189,7 +198,24 @@ public record SextantConfig(
         new DashboardConfig(
             root.section("dashboard").longInteger("rollup_delay_ms"),
             root.section("dashboard").integer("cache_ttl_seconds")),
-        retentionConfig(root.section("retention")));
+        retentionConfig(root.section("retention")),
+        clusterConfig(root.section("cluster")));
+  }
+
+  private static ClusterConfig clusterConfig(ConfigReader cluster) {
+    int port = cluster.integer("port");
+    if (port > 65535) {
+      throw cluster.invalid("port", "a port number up to 65535, or 0 for a free one");
+    }
+    List<String> members = cluster.list("members");
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      if (colon <= 0 || !member.substring(colon + 1).matches("[0-9]{1,5}")
+          || Integer.parseInt(member.substring(colon + 1)) > 65535) {
+        throw cluster.invalid("members", "a comma-separated list of host:port");
+      }
+    }
+    return new ClusterConfig(cluster.bool("enabled"), cluster.text("host").trim(), port, members);
   }
 
   private static RetentionConfig retentionConfig(ConfigReader retention) {

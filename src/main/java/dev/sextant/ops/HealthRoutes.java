@@ -1,5 +1,6 @@
 package dev.sextant.ops;
 
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code /health/live} and {@code /health/ready}. Ready needs PostgreSQL (the system of record) and
  * an instance that is not draining; Redis only speeds things up, so its loss marks the instance
- * {@code degraded} but still ready.
+ * {@code degraded} but still ready. Neither does the loss of the cluster make it unready: the
+ * {@code cluster} check then reports it down, and near-caches fall back to their TTLs.
  */
 public final class HealthRoutes implements Routes {
 
@@ -31,13 +33,16 @@ public final class HealthRoutes implements Routes {
   private final Redis redis;
   private final long redisTimeoutMs;
   private final Lifecycle lifecycle;
+  private final ClusterMembership membership;
 
-  public HealthRoutes(Vertx vertx, Pool pool, Redis redis, long redisTimeoutMs, Lifecycle lifecycle) {
+  public HealthRoutes(Vertx vertx, Pool pool, Redis redis, long redisTimeoutMs, Lifecycle lifecycle,
+      ClusterMembership membership) {
     this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
     this.redisTimeoutMs = redisTimeoutMs;
     this.lifecycle = lifecycle;
+    this.membership = membership;
   }
 
   /** Each router gets checks of its own, run on its verticle's event loop. */
@@ -48,14 +53,15 @@ public final class HealthRoutes implements Routes {
             pool.query("SELECT 1").execute()))
         .register("redis", CHECK_TIMEOUT_MS, promise -> complete(promise,
             redis.send(Request.cmd(Command.PING)).timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)))
-        .register("cluster", promise -> promise.complete(
-            Status.OK(new JsonObject().put("mode", "standalone"))));
+        .register("cluster", promise -> promise.complete(membership.isUp()
+            ? Status.OK(membership.describe()) : Status.KO(membership.describe())));
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> ready(ctx, checks));
   }
 
+  /** The probe's outcome, unless the check timed out first (then its late answer is dropped). */
   private static void complete(Promise<Status> promise, Future<?> probe) {
-    probe.onComplete(result -> promise.complete(result.succeeded()
+    probe.onComplete(result -> promise.tryComplete(result.succeeded()
         ? Status.OK()
         : Status.KO(new JsonObject().put("error", "unreachable"))));
   }

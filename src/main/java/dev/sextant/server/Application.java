@@ -1,5 +1,6 @@
 package dev.sextant.server;
 
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
@@ -18,6 +19,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -64,6 +67,24 @@ public final class Application {
 
   /** A Vert.x instance reporting to its own Prometheus registry, labelled by route template. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return builder(registry, new VertxOptions()).build();
+  }
+
+  /**
+   * As {@link #newVertx(PrometheusMeterRegistry)}, joined to the cluster when {@code membership}
+   * is clustered (the event bus then spans the members); pass the same membership to
+   * {@link #start(Vertx, PrometheusMeterRegistry, SextantConfig, ClusterMembership)}.
+   */
+  public static Future<Vertx> newVertx(PrometheusMeterRegistry registry,
+      ClusterMembership membership) {
+    return membership.manager()
+        .map(manager -> builder(registry, new VertxOptions().setEventBusOptions(
+                new EventBusOptions().setHost(membership.host()).setClusterPublicHost(membership.host())))
+            .withClusterManager(manager).buildClustered())
+        .orElseGet(() -> Future.succeededFuture(newVertx(registry)));
+  }
+
+  private static VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -78,10 +99,9 @@ public final class Application {
         // with an HTTP verticle, whose questions reach it without a thread hop (cached reads,
         // asked once each: 11.3k req/s with 2 loops per core, 13.6k with one; 14.3k with a limiter
         // on every HTTP loop, measured with wrk on 2 cores)
-        .with(new VertxOptions().setMetricsOptions(metrics)
+        .with(options.setMetricsOptions(metrics)
             .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /**
@@ -112,6 +132,12 @@ public final class Application {
    */
   public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
       SextantConfig config) {
+    return start(vertx, registry, config, ClusterMembership.standalone());
+  }
+
+  /** As above, for a Vert.x built by {@link #newVertx(PrometheusMeterRegistry, ClusterMembership)}. */
+  public static Future<Application> start(Vertx vertx, PrometheusMeterRegistry registry,
+      SextantConfig config, ClusterMembership membership) {
     int instances = config.http().effectiveInstances();
     // every instance must bind the same port, so a requested "any port" is chosen once, here
     int port = config.http().port() == 0 ? FreePort.find() : config.http().port();
@@ -121,10 +147,11 @@ public final class Application {
           .setConnectionString(config.redis().url())
           .setMaxPoolSize(config.redis().poolSize())
           .setMaxWaitingHandlers(4096));
-      Services services = Services.create(vertx, config, pool, redis, registry);
+      Services services = Services.create(vertx, config, pool, redis, registry, membership);
       Resources resources = Resources.create(vertx, services);
-      Future<String> limiter = vertx.deployVerticle(
-          new RateLimiterVerticle(services.resilientRedis(), config.rateLimit()));
+      // evictions from the other members are heard before this instance takes a request
+      Future<String> limiter = services.clusterBus().subscribed().compose(v -> vertx.deployVerticle(
+          new RateLimiterVerticle(services.resilientRedis(), config.rateLimit())));
       Future<List<String>> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services, resources));
       return jobs
           .compose(jobsIds -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),

@@ -48,7 +48,7 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     SextantConfig config = services.config();
     CredentialCache credentials = new CredentialCache(
         Duration.ofMillis(config.cache().nearCacheTtlMs()), config.cache().nearCacheMaxEntries(),
-        services.cacheMetrics());
+        services.cacheMetrics(), services.clusterBus());
     ApiKeyService apiKeys = new ApiKeyService(services.pool(), credentials);
     Authenticator auth = new Authenticator(services.pool(), apiKeys, credentials);
     JobQueue jobQueue = new JobQueue(services.pool(), config.jobs().maxAttempts());
@@ -70,7 +70,7 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
 
     List<Routes> operations = List.of(
         new HealthRoutes(vertx, services.pool(), services.redis(),
-            config.redis().healthTimeoutMs(), services.lifecycle()),
+            config.redis().healthTimeoutMs(), services.lifecycle(), services.membership()),
         new MetricsRoute(services.registry()),
         new OpenApiRoutes(vertx));
     List<Routes> api = new ArrayList<>(List.of(

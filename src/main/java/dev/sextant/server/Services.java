@@ -3,6 +3,8 @@ package dev.sextant.server;
 import dev.sextant.cache.CacheMetrics;
 import dev.sextant.cache.ResilientRedis;
 import dev.sextant.cache.ResponseCache;
+import dev.sextant.cluster.ClusterBus;
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.config.SextantConfig;
 import dev.sextant.ops.Lifecycle;
 import dev.sextant.ops.RouteStats;
@@ -14,7 +16,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The infrastructure one process shares: pools, Redis behind its breaker, the metrics registry,
- * the response cache and the process's lifecycle. Built once, handed to {@link Resources} and the
+ * the response cache, the process's lifecycle and its place in a cluster. Built once, handed to {@link Resources} and the
  * verticles through constructors. No resource lives here.
  */
 public record Services(
@@ -26,10 +28,12 @@ public record Services(
     Lifecycle lifecycle,
     CacheMetrics cacheMetrics,
     ResponseCache cache,
-    RouteStats routeStats) {
+    RouteStats routeStats,
+    ClusterMembership membership,
+    ClusterBus clusterBus) {
 
   static Services create(Vertx vertx, SextantConfig config, Pool pool, Redis redis,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, ClusterMembership membership) {
     ResilientRedis resilient = new ResilientRedis(vertx, redis, config.redis());
     Gauge.builder("sextant.circuit.breaker.state", resilient,
             r -> switch (r.state()) {
@@ -43,9 +47,10 @@ public record Services(
         .description("1 while /health/ready answers 200 (as of its last probe; draining at once)")
         .register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
+    ClusterBus bus = new ClusterBus(vertx);
     return new Services(config, pool, redis, resilient, registry, lifecycle, cacheMetrics,
         new ResponseCache(vertx, resilient, cacheMetrics, config.cache().enabled(),
-            config.http().compressionThresholdBytes()),
-        new RouteStats(config.slowRequestMs()));
+            config.http().compressionThresholdBytes(), bus),
+        new RouteStats(config.slowRequestMs()), membership, bus);
   }
 }

@@ -30,7 +30,7 @@ class ResponseCacheTest {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     RedisConfig config = new RedisConfig(redisUrl, 4, 500, "rc" + UUID.randomUUID() + ":", 250, 3, 2000);
     return new ResponseCache(vertx, new ResilientRedis(vertx, redis, config),
-        new CacheMetrics(registry), true, 1024);
+        new CacheMetrics(registry), true, 1024, new dev.sextant.cluster.ClusterBus(vertx));
   }
 
   @Test

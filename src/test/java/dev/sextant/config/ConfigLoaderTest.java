@@ -34,7 +34,8 @@ class ConfigLoaderTest {
       "jobs.off_peak.start", "01:30",
       "jobs.off_peak.end", "06:00",
       "jobs.schedules.retention.cron", "30 4 * * 0",
-      "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *");
+      "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *",
+      "cluster.members", "10.0.0.2:5701,10.0.0.3:5701");
 
   @TempDir
   Path dir;
@@ -216,6 +217,18 @@ class ConfigLoaderTest {
     assertRefused(vertx, Map.of("SEXTANT_JOBS_TIME_ZONE", "Mars/Olympus"), "jobs.time_zone", "time zone");
     Path kind = write("jobs:\n  schedules:\n    evaluator:\n      cron: \"* * * * *\"\n");
     assertRefused(vertx, Map.of("SEXTANT_CONFIG", kind.toString()), "jobs.schedules.evaluator", "unknown key");
+  }
+
+  @Test
+  @DisplayName("reads the cluster's members, and refuses a member without a port or a port past 65535")
+  void clusterSettings(Vertx vertx) {
+    SextantConfig config = ConfigLoader.load(vertx, Map.of("SEXTANT_CLUSTER_ENABLED", "true",
+        "SEXTANT_CLUSTER_MEMBERS", " 10.0.0.2:5701, sx-3:5702 ,")).await();
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.cluster().members()).containsExactly("10.0.0.2:5701", "sx-3:5702");
+    assertRefused(vertx, Map.of("SEXTANT_CLUSTER_MEMBERS", "10.0.0.2"), "cluster.members", "host:port");
+    assertRefused(vertx, Map.of("SEXTANT_CLUSTER_MEMBERS", "a:1,b:70000"), "cluster.members", "host:port");
+    assertRefused(vertx, Map.of("SEXTANT_CLUSTER_PORT", "65536"), "cluster.port", "65535");
   }
 
   @Test

@@ -34,7 +34,8 @@ class RouteTableTest {
     PrometheusMeterRegistry registry = Application.newRegistry();
     Pool pool = dev.sextant.db.Database.createPool(vertx, config.database());
     Redis redis = Redis.createClient(vertx, config.redis().url());
-    Services services = Services.create(vertx, config, pool, redis, registry);
+    Services services = Services.create(vertx, config, pool, redis, registry,
+        dev.sextant.cluster.ClusterMembership.standalone());
     Router router = ApiRouter.create(vertx, services, Resources.create(vertx, services));
 
     Set<String> served = new TreeSet<>();

@@ -1,5 +1,6 @@
 package dev.sextant.support;
 
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.server.Application;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
@@ -66,9 +67,16 @@ public final class TestServer implements AutoCloseable {
 
   private static TestServer startWith(Map<String, String> env) {
     PrometheusMeterRegistry registry = Application.newRegistry();
-    Vertx vertx = Application.newVertx(registry);
-    SextantConfig config = ConfigLoader.load(vertx, env).await();
-    Application app = Application.start(vertx, registry, config).await();
+    Vertx loader = Vertx.vertx();
+    SextantConfig config;
+    try {
+      config = ConfigLoader.load(loader, env).await();
+    } finally {
+      loader.close().await();
+    }
+    ClusterMembership membership = ClusterMembership.of(config.cluster());
+    Vertx vertx = Application.newVertx(registry, membership).await();
+    Application app = Application.start(vertx, registry, config, membership).await();
     return new TestServer(app, config.database().url(), Map.copyOf(env));
   }
 

@@ -36,10 +36,10 @@ public final class Main {
     long started = System.nanoTime();
     Map<String, String> env = System.getenv();
     PrometheusMeterRegistry registry = Application.newRegistry();
-    Vertx vertx = Application.newVertx(registry);
+    Vertx vertx = null;
     EmbeddedServices embedded = null;
     try {
-      SextantConfig config = ConfigLoader.load(vertx, env).await();
+      SextantConfig config = loadConfig(env);
       if (mode.equals("dev")) {
         // a server the developer names (DATABASE_URL, REDIS_URL) is used instead of an embedded one
         boolean ownPostgres = config.database().url() != null;
@@ -48,7 +48,7 @@ public final class Main {
           Platform platform = Platform.current()
               .orElseThrow(() -> new ConfigException(Platform.unsupportedMessage()));
           embedded = EmbeddedServices.start(platform, config.dataDir(), !ownPostgres, !ownRedis);
-          config = ConfigLoader.load(vertx, withEmbeddedUrls(env, embedded)).await();
+          config = loadConfig(withEmbeddedUrls(env, embedded));
         }
         log.info("dev: PostgreSQL {}, Redis {}", ownPostgres ? "from DATABASE_URL" : "embedded",
             ownRedis ? "from REDIS_URL" : "embedded");
@@ -56,6 +56,8 @@ public final class Main {
         requireUrl(config.database().url(), "DATABASE_URL");
         requireUrl(config.redis().url(), "REDIS_URL");
       }
+      // built once the configuration is known: whether it traces itself is decided at its birth
+      vertx = Application.newVertx(registry, config.telemetry());
       Application app = Application.start(vertx, registry, config).await();
       installShutdownHook(app, embedded, config.http().shutdownTimeoutMs());
       log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -64,14 +66,30 @@ public final class Main {
       }
     } catch (ConfigException e) {
       System.err.println("sextant: " + e.getMessage());
-      vertx.close();
+      closeQuietly(vertx);
       closeQuietly(embedded);
       System.exit(EXIT_USAGE);
     } catch (Exception e) {
       log.error("sextant failed to start", e);
-      vertx.close();
+      closeQuietly(vertx);
       closeQuietly(embedded);
       System.exit(1);
+    }
+  }
+
+  /** The configuration, read with a Vert.x instance of its own that is closed afterwards. */
+  private static SextantConfig loadConfig(Map<String, String> env) {
+    Vertx reader = Vertx.vertx();
+    try {
+      return ConfigLoader.load(reader, env).await();
+    } finally {
+      reader.close();
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    if (vertx != null) {
+      vertx.close();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sextant.server;
 
 import dev.sextant.config.SextantConfig;
+import dev.sextant.config.SextantConfig.TelemetryConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
@@ -9,6 +10,7 @@ import dev.sextant.jobs.JobQueue;
 import dev.sextant.jobs.JobWorkerVerticle;
 import dev.sextant.jobs.Scheduler;
 import dev.sextant.ratelimit.RateLimiterVerticle;
+import dev.sextant.telemetry.SelfTracing;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -18,6 +20,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -64,6 +67,14 @@ public final class Application {
 
   /** A Vert.x instance reporting to its own Prometheus registry, labelled by route template. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return newVertx(registry, null);
+  }
+
+  /**
+   * As {@link #newVertx(PrometheusMeterRegistry)}, tracing itself as {@code telemetry} says (no
+   * tracer at all when it is null or names no endpoint).
+   */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, TelemetryConfig telemetry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -73,15 +84,20 @@ public final class Application {
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
-    return Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
         // one event loop per core, not Vert.x's default two: the rate limiter then shares its loop
         // with an HTTP verticle, whose questions reach it without a thread hop (cached reads,
         // asked once each: 11.3k req/s with 2 loops per core, 13.6k with one; 14.3k with a limiter
         // on every HTTP loop, measured with wrk on 2 cores)
         .with(new VertxOptions().setMetricsOptions(metrics)
             .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    return traced(builder, telemetry).build();
+  }
+
+  /** {@code builder} with Sextant's own tracer when {@code telemetry} names an endpoint. */
+  private static VertxBuilder traced(VertxBuilder builder, TelemetryConfig telemetry) {
+    return telemetry == null ? builder : SelfTracing.of(telemetry).install(builder);
   }
 
   /**

@@ -34,7 +34,10 @@ class ConfigLoaderTest {
       "jobs.off_peak.start", "01:30",
       "jobs.off_peak.end", "06:00",
       "jobs.schedules.retention.cron", "30 4 * * 0",
-      "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *");
+      "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *",
+      "telemetry.otlp_endpoint", "http://collector:4318/v1/traces",
+      "telemetry.otlp_headers", "Authorization=Bearer abc",
+      "telemetry.sampling_ratio", "0.25");
 
   @TempDir
   Path dir;

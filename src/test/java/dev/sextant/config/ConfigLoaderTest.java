@@ -222,6 +222,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("traces nothing by default; reads the telemetry keys, the ratio as a decimal from a file or a variable")
+  void telemetry(Vertx vertx) throws IOException {
+    SextantConfig.TelemetryConfig off = ConfigLoader.load(vertx, Map.of()).await().telemetry();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.samplingRatio()).isEqualTo(1.0);
+    assertThat(off.otlpHeaders()).isEmpty();
+    SextantConfig.TelemetryConfig on = ConfigLoader.load(vertx, Map.of(
+        "SEXTANT_TELEMETRY_OTLP_ENDPOINT", " https://collector:4318/v1/traces ",
+        "SEXTANT_TELEMETRY_OTLP_HEADERS", "Authorization=Bearer a=b, X-Scope = team-1",
+        "SEXTANT_TELEMETRY_SAMPLING_RATIO", "0.01")).await().telemetry();
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.otlpEndpoint()).isEqualTo("https://collector:4318/v1/traces");
+    assertThat(on.otlpHeaders()).isEqualTo(Map.of("Authorization", "Bearer a=b", "X-Scope", "team-1"));
+    assertThat(on.samplingRatio()).isEqualTo(0.01);
+    Path whole = write("telemetry:\n  sampling_ratio: 0\n");
+    assertThat(ConfigLoader.load(vertx, Map.of("SEXTANT_CONFIG", whole.toString())).await()
+        .telemetry().samplingRatio()).isZero();
+    Path decimal = write("telemetry:\n  sampling_ratio: 0.25\n");
+    assertThat(ConfigLoader.load(vertx, Map.of("SEXTANT_CONFIG", decimal.toString())).await()
+        .telemetry().samplingRatio()).isEqualTo(0.25);
+  }
+
+  @Test
+  @DisplayName("refuses a telemetry endpoint that is no http(s) URL, a ratio outside 0..1 and headers without a name, naming the key")
+  void badTelemetry(Vertx vertx) throws IOException {
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_OTLP_ENDPOINT", "collector:4318"),
+        "telemetry.otlp_endpoint", "SEXTANT_TELEMETRY_OTLP_ENDPOINT", "URL");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SAMPLING_RATIO", "1.5"),
+        "telemetry.sampling_ratio", "from 0 to 1");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SAMPLING_RATIO", "one half"),
+        "SEXTANT_TELEMETRY_SAMPLING_RATIO", "a number");
+    Path negative = write("telemetry:\n  sampling_ratio: -0.5\n");
+    assertRefused(vertx, Map.of("SEXTANT_CONFIG", negative.toString()), "telemetry.sampling_ratio");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_OTLP_HEADERS", "Bearer abc"),
+        "telemetry.otlp_headers", "Name=value");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SERVICE_NAME", " "), "telemetry.service_name");
+  }
+
+  @Test
   @DisplayName("refuses a SEXTANT_CONFIG that names no file, or a file that is not YAML keys")
   void badFile(Vertx vertx) throws IOException {
     String missing = dir.resolve("absent.yaml").toString();

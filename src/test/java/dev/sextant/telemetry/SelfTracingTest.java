@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Await;
 import dev.sextant.support.TestServer;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sextant tracing itself into a second Sextant: instance {@code traced} exports its spans over
@@ -45,7 +49,8 @@ class SelfTracingTest {
     traced = TestServer.start(Map.of(
         "SEXTANT_TELEMETRY_OTLP_ENDPOINT", collector.client.base() + "/v1/traces",
         "SEXTANT_TELEMETRY_OTLP_HEADERS", "Authorization=Bearer " + collectorKey,
-        "SEXTANT_TELEMETRY_SERVICE_NAME", "sextant-under-test"));
+        "SEXTANT_TELEMETRY_SERVICE_NAME", "sextant-under-test",
+        "SEXTANT_HTTP_ACCESS_LOG", "true"));
     tracedKey = traced.client.newProjectKey();
   }
 
@@ -158,6 +163,44 @@ class SelfTracingTest {
         .isEqualTo(404);
     assertThat(collector.client.get("/api/v1/traces/" + ingest, collectorKey).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("writes the trace id beside the request id in the access log")
+  void accessLogCarriesTraceId() {
+    Logger logger = (Logger) LoggerFactory.getLogger("sextant.access");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      String traceId = hex(16);
+      String requestId = "apm-" + hex(4);
+      Response r = traced.client.get("/api/v1/traces?limit=1", tracedKey, "X-Request-ID", requestId,
+          "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+      assertThat(r.status()).isEqualTo(200);
+      Await.until(Duration.ofSeconds(10), () -> lines.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains(requestId)), "the access line");
+      JsonObject line = lines.list.stream().map(e -> new JsonObject(e.getFormattedMessage()))
+          .filter(j -> requestId.equals(j.getString("request_id"))).findFirst().orElseThrow();
+      assertThat(line.getString("trace_id")).isEqualTo(traceId);
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
+  @DisplayName("flushes the spans still queued when it stops")
+  void flushesOnStop() {
+    String traceId = hex(16);
+    String serverSpan;
+    try (TestServer stopping = traced.sibling()) {
+      Response r = stopping.client.get("/api/v1/traces?limit=1", tracedKey,
+          "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+      assertThat(r.status()).isEqualTo(200);
+      serverSpan = r.header("traceparent").split("-")[2];
+    }
+    // stopped at once, before the batch's next scheduled export: the span left with the close
+    awaitTrace(traceId, serverSpan);
   }
 
   @Test

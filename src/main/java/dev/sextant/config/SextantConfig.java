@@ -140,10 +140,11 @@ public record SextantConfig(
    * Sextant tracing itself: its spans go over OTLP/HTTP to {@code otlpEndpoint} (the whole URL,
    * {@code .../v1/traces}), with {@code otlpHeaders} on every export. No endpoint: tracing off.
    * {@code samplingRatio} applies to requests that come without a sampled-or-not decision of
-   * their caller's ({@code traceparent}); the caller's decision is followed.
+   * their caller's ({@code traceparent}); the caller's decision is followed. A finished span
+   * waits at most {@code exportDelayMs} before its batch is sent.
    */
   public record TelemetryConfig(String otlpEndpoint, Map<String, String> otlpHeaders,
-      double samplingRatio, String serviceName) {
+      double samplingRatio, String serviceName, long exportDelayMs) {
 
     public boolean enabled() {
       return otlpEndpoint != null;
@@ -222,8 +223,12 @@ public record SextantConfig(
     if (service.isEmpty()) {
       throw telemetry.invalid("service_name", "a name, such as sextant");
     }
+    long delay = telemetry.longInteger("export_delay_ms");
+    if (delay < 1) {
+      throw telemetry.invalid("export_delay_ms", "at least 1");
+    }
     return new TelemetryConfig(endpoint == null ? null : endpoint.trim(),
-        headers(telemetry, "otlp_headers"), ratio, service);
+        headers(telemetry, "otlp_headers"), ratio, service, delay);
   }
 
   /** {@code Name=value} pairs separated by commas, as OTEL_EXPORTER_OTLP_HEADERS writes them. */

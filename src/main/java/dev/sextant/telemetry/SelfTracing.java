@@ -17,6 +17,7 @@ import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.core.spi.tracing.VertxTracer;
 import io.vertx.core.tracing.TracingOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +64,9 @@ public final class SelfTracing {
             Resource.create(Attributes.of(SERVICE_NAME, config.serviceName()))))
         .setSampler(new OwnTrafficSampler(
             Sampler.parentBased(Sampler.traceIdRatioBased(config.samplingRatio()))))
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build())
+        .addSpanProcessor(BatchSpanProcessor.builder(exporter.build())
+            .setScheduleDelay(Duration.ofMillis(config.exportDelayMs()))
+            .build())
         .build();
     return OpenTelemetrySdk.builder()
         .setTracerProvider(provider)

@@ -258,6 +258,7 @@ class ConfigLoaderTest {
     assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_OTLP_HEADERS", "Bearer abc"),
         "telemetry.otlp_headers", "Name=value");
     assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SERVICE_NAME", " "), "telemetry.service_name");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_EXPORT_DELAY_MS", "0"), "telemetry.export_delay_ms");
   }
 
   @Test

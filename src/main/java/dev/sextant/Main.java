@@ -37,12 +37,10 @@ public final class Main {
     long started = System.nanoTime();
     Map<String, String> env = System.getenv();
     PrometheusMeterRegistry registry = Application.newRegistry();
-    // the configuration decides how Vert.x is built (clustered or not): it is read with one of
-    // its own, closed before the instance's is built
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = null;
     EmbeddedServices embedded = null;
     try {
-      SextantConfig config = ConfigLoader.load(vertx, env).await();
+      SextantConfig config = loadConfig(env);
       if (mode.equals("dev")) {
         // a server the developer names (DATABASE_URL, REDIS_URL) is used instead of an embedded one
         boolean ownPostgres = config.database().url() != null;
@@ -51,7 +49,7 @@ public final class Main {
           Platform platform = Platform.current()
               .orElseThrow(() -> new ConfigException(Platform.unsupportedMessage()));
           embedded = EmbeddedServices.start(platform, config.dataDir(), !ownPostgres, !ownRedis);
-          config = ConfigLoader.load(vertx, withEmbeddedUrls(env, embedded)).await();
+          config = loadConfig(withEmbeddedUrls(env, embedded));
         }
         log.info("dev: PostgreSQL {}, Redis {}", ownPostgres ? "from DATABASE_URL" : "embedded",
             ownRedis ? "from REDIS_URL" : "embedded");
@@ -59,10 +57,10 @@ public final class Main {
         requireUrl(config.database().url(), "DATABASE_URL");
         requireUrl(config.redis().url(), "REDIS_URL");
       }
-      vertx.close().await();
-      vertx = null;
+      // built once the configuration is known: whether it is clustered and whether it traces
+      // itself are decided at its birth
       ClusterMembership membership = ClusterMembership.of(config.cluster());
-      vertx = Application.newVertx(registry, membership).await();
+      vertx = Application.newVertx(registry, membership, config.telemetry()).await();
       Application app = Application.start(vertx, registry, config, membership).await();
       installShutdownHook(app, embedded, config.http().shutdownTimeoutMs());
       log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -79,6 +77,22 @@ public final class Main {
       closeQuietly(vertx);
       closeQuietly(embedded);
       System.exit(1);
+    }
+  }
+
+  /** The configuration, read with a Vert.x instance of its own that is closed afterwards. */
+  private static SextantConfig loadConfig(Map<String, String> env) {
+    Vertx reader = Vertx.vertx();
+    try {
+      return ConfigLoader.load(reader, env).await();
+    } finally {
+      reader.close();
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    if (vertx != null) {
+      vertx.close();
     }
   }
 
@@ -113,12 +127,6 @@ public final class Main {
       closeQuietly(embedded);
       log.info("stopped");
     }, "sextant-shutdown"));
-  }
-
-  private static void closeQuietly(Vertx vertx) {
-    if (vertx != null) {
-      vertx.close();
-    }
   }
 
   private static void closeQuietly(EmbeddedServices embedded) {

@@ -28,7 +28,7 @@ class ArchitectureTest {
   private static final String[] INFRASTRUCTURE = {
       BASE + ".http..", BASE + ".validation..", BASE + ".common..", BASE + ".config..",
       BASE + ".db..", BASE + ".cache..", BASE + ".ratelimit..", BASE + ".embedded..",
-      BASE + ".tracemodel..", BASE + ".evaluators..", BASE + ".cluster.."};
+      BASE + ".tracemodel..", BASE + ".evaluators..", BASE + ".cluster..", BASE + ".telemetry.."};
 
   private static JavaClasses main;
 

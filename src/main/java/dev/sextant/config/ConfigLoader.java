@@ -99,7 +99,7 @@ public final class ConfigLoader {
       Object base = defaults.getValue(key);
       Object value = file.getValue(key);
       Kind kind = Kind.of(base);
-      if (Kind.of(value) != kind) {
+      if (Kind.of(value) != kind && !(kind == Kind.DECIMAL && Kind.of(value) == Kind.WHOLE_NUMBER)) {
         throw new ConfigException(source + ": " + path + " must be " + kind.description
             + ", got " + describe(value));
       }
@@ -142,6 +142,7 @@ public final class ConfigLoader {
     Object parsed = switch (kind) {
       case TEXT -> raw;
       case WHOLE_NUMBER -> value.matches("-?\\d{1,18}") ? Long.valueOf(value) : null;
+      case DECIMAL -> value.matches("\\d{1,9}(\\.\\d{1,9})?") ? Double.valueOf(value) : null;
       case BOOLEAN -> value.equals("true") || value.equals("false") ? Boolean.valueOf(value) : null;
       default -> throw new ConfigException(variable + " cannot be set from the environment: its key holds "
           + kind.description);
@@ -170,9 +171,10 @@ public final class ConfigLoader {
   private enum Kind {
     SECTION("a section of keys"),
     WHOLE_NUMBER("a whole number"),
+    DECIMAL("a number"),
     BOOLEAN("true or false"),
     TEXT("text"),
-    OTHER("a list or a decimal number");
+    OTHER("a list");
 
     final String description;
 
@@ -187,6 +189,8 @@ public final class ConfigLoader {
         return SECTION;
       } else if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
         return WHOLE_NUMBER;
+      } else if (value instanceof Double || value instanceof Float) {
+        return DECIMAL;
       } else if (value instanceof Boolean) {
         return BOOLEAN;
       }

@@ -78,6 +78,15 @@ final class ConfigReader {
     return wholeNumber(key, Long.MAX_VALUE);
   }
 
+  /** A number from 0, whole or not. */
+  double decimal(String key) {
+    if (value(key) instanceof Number n && !(n instanceof BigInteger) && n.doubleValue() >= 0
+        && Double.isFinite(n.doubleValue())) {
+      return n.doubleValue();
+    }
+    throw wrong(key, "a number from 0");
+  }
+
   private long wholeNumber(String key, long max) {
     Object value = value(key);
     boolean whole = value instanceof Integer || value instanceof Long

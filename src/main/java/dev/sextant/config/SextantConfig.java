@@ -32,7 +32,8 @@ public record SextantConfig(
     JobsConfig jobs,
     DashboardConfig dashboard,
     RetentionConfig retention,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    TelemetryConfig telemetry) {
 
   public record HttpConfig(
       String host,
@@ -144,6 +145,21 @@ public record SextantConfig(
     }
   }
 
+  /**
+   * Sextant tracing itself: its spans go over OTLP/HTTP to {@code otlpEndpoint} (the whole URL,
+   * {@code .../v1/traces}), with {@code otlpHeaders} on every export. No endpoint: tracing off.
+   * {@code samplingRatio} applies to requests that come without a sampled-or-not decision of
+   * their caller's ({@code traceparent}); the caller's decision is followed. A finished span
+   * waits at most {@code exportDelayMs} before its batch is sent.
+   */
+  public record TelemetryConfig(String otlpEndpoint, Map<String, String> otlpHeaders,
+      double samplingRatio, String serviceName, long exportDelayMs) {
+
+    public boolean enabled() {
+      return otlpEndpoint != null;
+    }
+  }
+
   public record AuthConfig(
       int sessionTtlHours, int argon2MemoryKib, int argon2Iterations, int argon2Parallelism) {}
 
@@ -199,7 +215,8 @@ public record SextantConfig(
             root.section("dashboard").longInteger("rollup_delay_ms"),
             root.section("dashboard").integer("cache_ttl_seconds")),
         retentionConfig(root.section("retention")),
-        clusterConfig(root.section("cluster")));
+        clusterConfig(root.section("cluster")),
+        telemetryConfig(root.section("telemetry")));
   }
 
   private static ClusterConfig clusterConfig(ConfigReader cluster) {
@@ -216,6 +233,43 @@ public record SextantConfig(
       }
     }
     return new ClusterConfig(cluster.bool("enabled"), cluster.text("host").trim(), port, members);
+  }
+
+  private static TelemetryConfig telemetryConfig(ConfigReader telemetry) {
+    String endpoint = telemetry.optionalText("otlp_endpoint");
+    if (endpoint != null && !endpoint.trim().matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+      throw telemetry.invalid("otlp_endpoint", "an http:// or https:// URL, such as"
+          + " http://collector:4318/v1/traces, or empty (tracing off)");
+    }
+    double ratio = telemetry.decimal("sampling_ratio");
+    if (ratio > 1) {
+      throw telemetry.invalid("sampling_ratio", "a number from 0 to 1");
+    }
+    String service = telemetry.text("service_name").trim();
+    if (service.isEmpty()) {
+      throw telemetry.invalid("service_name", "a name, such as sextant");
+    }
+    long delay = telemetry.longInteger("export_delay_ms");
+    if (delay < 1) {
+      throw telemetry.invalid("export_delay_ms", "at least 1");
+    }
+    return new TelemetryConfig(endpoint == null ? null : endpoint.trim(),
+        headers(telemetry, "otlp_headers"), ratio, service, delay);
+  }
+
+  /** {@code Name=value} pairs separated by commas, as OTEL_EXPORTER_OTLP_HEADERS writes them. */
+  private static Map<String, String> headers(ConfigReader section, String key) {
+    Map<String, String> headers = new TreeMap<>();
+    for (String pair : section.list(key)) {
+      int equals = pair.indexOf('=');
+      String name = equals < 0 ? "" : pair.substring(0, equals).trim();
+      if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+        throw section.invalid(key, "Name=value pairs separated by commas, such as"
+            + " Authorization=Bearer abc");
+      }
+      headers.put(name, pair.substring(equals + 1).trim());
+    }
+    return Map.copyOf(headers);
   }
 
   private static RetentionConfig retentionConfig(ConfigReader retention) {

@@ -25,8 +25,16 @@ final class JobMetrics {
   }
 
   void failed(String kind) {
-    Counter.builder("sextant.jobs.failed").tag("kind", kind)
-        .description("failed attempts (timeouts included)").register(registry).increment();
+    failures(kind).increment();
+  }
+
+  /**
+   * Registered with a kind's gauges too, at 0: a counter that first appears with its first
+   * failure hides that failure from rate() and leaves the dashboard's failure panel empty.
+   */
+  private Counter failures(String kind) {
+    return Counter.builder("sextant.jobs.failed").tag("kind", kind)
+        .description("failed attempts (timeouts included)").register(registry);
   }
 
   void ran(String kind, Duration duration, String outcome) {
@@ -54,6 +62,7 @@ final class JobMetrics {
     Gauge.builder("sextant.jobs.oldest.age", ref, r -> r.get().oldestAgeSeconds()).tag("kind", kind)
         .baseUnit("seconds").description("age of the oldest due job not yet running")
         .register(registry);
+    failures(kind);
     return ref;
   }
 }

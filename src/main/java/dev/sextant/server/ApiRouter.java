@@ -10,6 +10,7 @@ import dev.sextant.http.RequestDecodingHandler;
 import dev.sextant.http.Routes;
 import dev.sextant.ops.RouteStatsHandler;
 import dev.sextant.ratelimit.RateLimitHandler;
+import dev.sextant.telemetry.TraceRouteHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -31,6 +32,9 @@ final class ApiRouter {
     router.route().method(HttpMethod.HEAD)
         .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     router.route().handler(new RequestContextHandler());
+    if (services.config().telemetry().enabled()) {
+      router.route().handler(new TraceRouteHandler());
+    }
     if (http.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }

@@ -2,6 +2,7 @@ package dev.sextant.server;
 
 import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.config.SextantConfig;
+import dev.sextant.config.SextantConfig.TelemetryConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
 import dev.sextant.embedded.FreePort;
@@ -10,6 +11,7 @@ import dev.sextant.jobs.JobQueue;
 import dev.sextant.jobs.JobWorkerVerticle;
 import dev.sextant.jobs.Scheduler;
 import dev.sextant.ratelimit.RateLimiterVerticle;
+import dev.sextant.telemetry.SelfTracing;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -67,24 +69,26 @@ public final class Application {
 
   /** A Vert.x instance reporting to its own Prometheus registry, labelled by route template. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    return builder(registry, new VertxOptions()).build();
+    return builder(registry, new VertxOptions(), null).build();
   }
 
   /**
    * As {@link #newVertx(PrometheusMeterRegistry)}, joined to the cluster when {@code membership}
-   * is clustered (the event bus then spans the members); pass the same membership to
-   * {@link #start(Vertx, PrometheusMeterRegistry, SextantConfig, ClusterMembership)}.
+   * is clustered (the event bus then spans the members; pass the same membership to
+   * {@link #start(Vertx, PrometheusMeterRegistry, SextantConfig, ClusterMembership)}), and tracing
+   * itself as {@code telemetry} says (no tracer at all when it is null or names no endpoint).
    */
   public static Future<Vertx> newVertx(PrometheusMeterRegistry registry,
-      ClusterMembership membership) {
+      ClusterMembership membership, TelemetryConfig telemetry) {
     return membership.manager()
         .map(manager -> builder(registry, new VertxOptions().setEventBusOptions(
-                new EventBusOptions().setHost(membership.host()).setClusterPublicHost(membership.host())))
-            .withClusterManager(manager).buildClustered())
-        .orElseGet(() -> Future.succeededFuture(newVertx(registry)));
+                new EventBusOptions().setHost(membership.host()).setClusterPublicHost(membership.host())),
+            telemetry).withClusterManager(manager).buildClustered())
+        .orElseGet(() -> Future.succeededFuture(builder(registry, new VertxOptions(), telemetry).build()));
   }
 
-  private static VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options) {
+  private static VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options,
+      TelemetryConfig telemetry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -94,7 +98,7 @@ public final class Application {
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
-    return Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
         // one event loop per core, not Vert.x's default two: the rate limiter then shares its loop
         // with an HTTP verticle, whose questions reach it without a thread hop (cached reads,
         // asked once each: 11.3k req/s with 2 loops per core, 13.6k with one; 14.3k with a limiter
@@ -102,6 +106,8 @@ public final class Application {
         .with(options.setMetricsOptions(metrics)
             .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()))
         .withMetrics(new MicrometerMetricsFactory(registry));
+    // Sextant's own tracer only when an endpoint is named: otherwise no tracing cost at all
+    return telemetry == null ? builder : SelfTracing.of(telemetry).install(builder);
   }
 
   /**

@@ -35,7 +35,10 @@ class ConfigLoaderTest {
       "jobs.off_peak.end", "06:00",
       "jobs.schedules.retention.cron", "30 4 * * 0",
       "jobs.schedules.dashboard_rollup.cron", "*/5 * * * *",
-      "cluster.members", "10.0.0.2:5701,10.0.0.3:5701");
+      "cluster.members", "10.0.0.2:5701,10.0.0.3:5701",
+      "telemetry.otlp_endpoint", "http://collector:4318/v1/traces",
+      "telemetry.otlp_headers", "Authorization=Bearer abc",
+      "telemetry.sampling_ratio", "0.25");
 
   @TempDir
   Path dir;
@@ -229,6 +232,46 @@ class ConfigLoaderTest {
     assertRefused(vertx, Map.of("SEXTANT_CLUSTER_MEMBERS", "10.0.0.2"), "cluster.members", "host:port");
     assertRefused(vertx, Map.of("SEXTANT_CLUSTER_MEMBERS", "a:1,b:70000"), "cluster.members", "host:port");
     assertRefused(vertx, Map.of("SEXTANT_CLUSTER_PORT", "65536"), "cluster.port", "65535");
+  }
+
+  @Test
+  @DisplayName("traces nothing by default; reads the telemetry keys, the ratio as a decimal from a file or a variable")
+  void telemetry(Vertx vertx) throws IOException {
+    SextantConfig.TelemetryConfig off = ConfigLoader.load(vertx, Map.of()).await().telemetry();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.samplingRatio()).isEqualTo(1.0);
+    assertThat(off.otlpHeaders()).isEmpty();
+    SextantConfig.TelemetryConfig on = ConfigLoader.load(vertx, Map.of(
+        "SEXTANT_TELEMETRY_OTLP_ENDPOINT", " https://collector:4318/v1/traces ",
+        "SEXTANT_TELEMETRY_OTLP_HEADERS", "Authorization=Bearer a=b, X-Scope = team-1",
+        "SEXTANT_TELEMETRY_SAMPLING_RATIO", "0.01")).await().telemetry();
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.otlpEndpoint()).isEqualTo("https://collector:4318/v1/traces");
+    assertThat(on.otlpHeaders()).isEqualTo(Map.of("Authorization", "Bearer a=b", "X-Scope", "team-1"));
+    assertThat(on.samplingRatio()).isEqualTo(0.01);
+    Path whole = write("telemetry:\n  sampling_ratio: 0\n");
+    assertThat(ConfigLoader.load(vertx, Map.of("SEXTANT_CONFIG", whole.toString())).await()
+        .telemetry().samplingRatio()).isZero();
+    Path decimal = write("telemetry:\n  sampling_ratio: 0.25\n");
+    assertThat(ConfigLoader.load(vertx, Map.of("SEXTANT_CONFIG", decimal.toString())).await()
+        .telemetry().samplingRatio()).isEqualTo(0.25);
+  }
+
+  @Test
+  @DisplayName("refuses a telemetry endpoint that is no http(s) URL, a ratio outside 0..1 and headers without a name, naming the key")
+  void badTelemetry(Vertx vertx) throws IOException {
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_OTLP_ENDPOINT", "collector:4318"),
+        "telemetry.otlp_endpoint", "SEXTANT_TELEMETRY_OTLP_ENDPOINT", "URL");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SAMPLING_RATIO", "1.5"),
+        "telemetry.sampling_ratio", "from 0 to 1");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SAMPLING_RATIO", "one half"),
+        "SEXTANT_TELEMETRY_SAMPLING_RATIO", "a number");
+    Path negative = write("telemetry:\n  sampling_ratio: -0.5\n");
+    assertRefused(vertx, Map.of("SEXTANT_CONFIG", negative.toString()), "telemetry.sampling_ratio");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_OTLP_HEADERS", "Bearer abc"),
+        "telemetry.otlp_headers", "Name=value");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_SERVICE_NAME", " "), "telemetry.service_name");
+    assertRefused(vertx, Map.of("SEXTANT_TELEMETRY_EXPORT_DELAY_MS", "0"), "telemetry.export_delay_ms");
   }
 
   @Test

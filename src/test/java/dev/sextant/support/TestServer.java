@@ -15,6 +15,8 @@ import java.util.Map;
  */
 public final class TestServer implements AutoCloseable {
 
+  private static Vertx configReader;
+
   private final Application app;
   private final String databaseUrl;
   private final Map<String, String> env;
@@ -66,18 +68,23 @@ public final class TestServer implements AutoCloseable {
   }
 
   private static TestServer startWith(Map<String, String> env) {
+    SextantConfig config = ConfigLoader.load(configReader(), env).await();
     PrometheusMeterRegistry registry = Application.newRegistry();
-    Vertx loader = Vertx.vertx();
-    SextantConfig config;
-    try {
-      config = ConfigLoader.load(loader, env).await();
-    } finally {
-      loader.close().await();
-    }
     ClusterMembership membership = ClusterMembership.of(config.cluster());
-    Vertx vertx = Application.newVertx(registry, membership).await();
+    Vertx vertx = Application.newVertx(registry, membership, config.telemetry()).await();
     Application app = Application.start(vertx, registry, config, membership).await();
     return new TestServer(app, config.database().url(), Map.copyOf(env));
+  }
+
+  /**
+   * The Vert.x instance that reads configurations, shared by every test server of the JVM: a
+   * server's own Vert.x can only be built once its configuration is known (it may trace itself).
+   */
+  private static synchronized Vertx configReader() {
+    if (configReader == null) {
+      configReader = Vertx.vertx();
+    }
+    return configReader;
   }
 
   public int port() {

@@ -225,6 +225,11 @@ public final class RollupStats {
     return statements;
   }
 
+  /** The statement reading the raw edges of a trace dimension (for plan tests). */
+  static String traceEdgesSql(Dimension dimension) {
+    return TRACE_EDGES.get(dimension);
+  }
+
   private static OffsetDateTime utc(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
   }

@@ -81,6 +81,16 @@ class StatsFromRollupsTest {
     for (int i = 0; i < TRACES; i++) {
       items.addAll(randomTrace(random, "r" + i));
     }
+    // and a crowd around each bound of the ranges checked, on both sides: the partial minutes
+    // at the edges, read from the raw rows, hold traces and spans
+    int crowd = 0;
+    for (Instant[] range : ranges()) {
+      for (Instant bound : range) {
+        for (int i = 0; bound != null && i < 8; i++) {
+          items.addAll(traceAt(random, "e" + crowd++, bound.plusMillis(random.nextInt(118_000) - 59_000)));
+        }
+      }
+    }
     // spans without a start time: in no bucket, counted by model over all time only
     for (int i = 0; i < 5; i++) {
       items.add(span(new JsonObject().put("id", "untimed").put("trace_id", "r" + i)
@@ -97,7 +107,11 @@ class StatsFromRollupsTest {
   }
 
   private static List<JsonObject> randomTrace(Random random, String id) {
-    Instant at = start.plusMillis((long) (random.nextDouble() * Duration.ofHours(50).toMillis()));
+    return traceAt(random, id,
+        start.plusMillis((long) (random.nextDouble() * Duration.ofHours(50).toMillis())));
+  }
+
+  private static List<JsonObject> traceAt(Random random, String id, Instant at) {
     long latency = random.nextInt(20) == 0 ? 0 : 5 + random.nextInt(4000);
     JsonObject body = new JsonObject().put("id", id).put("start_time", at.toString())
         .put("end_time", at.plusMillis(latency).toString())

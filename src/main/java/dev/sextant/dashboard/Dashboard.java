@@ -1,5 +1,7 @@
 package dev.sextant.dashboard;
 
+import dev.sextant.rollups.Aggregate;
+
 import java.time.Instant;
 import java.util.List;
 

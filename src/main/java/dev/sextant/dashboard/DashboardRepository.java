@@ -1,5 +1,8 @@
 package dev.sextant.dashboard;
 
+import dev.sextant.rollups.Aggregate;
+import dev.sextant.rollups.LatencySketch;
+
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,9 @@
 package dev.sextant.dashboard;
 
+import dev.sextant.rollups.Aggregate;
+import dev.sextant.rollups.LatencySketch;
+import dev.sextant.rollups.Rollups;
+
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -8,6 +12,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +28,9 @@ import java.util.UUID;
  */
 final class RollupRepository {
 
-  static final String ALL = "all";
-  static final String NAME = "name";
-  private static final int MINUTE = 60;
-  private static final int HOUR = 3_600;
+  private static final int MINUTE = Rollups.MINUTE;
+  private static final int HOUR = Rollups.HOUR;
+  private static final int DAY = Rollups.DAY;
 
   /** A roll-up row being built: its bucket, its group and the group's figures. */
   record Key(OffsetDateTime bucket, String dimension, String key) {}
@@ -62,8 +66,8 @@ final class RollupRepository {
   }
 
   /**
-   * Recomputes up to {@code maxMinutes} of the project's pending minutes and the hours they are
-   * in, and drops those marks, in one transaction.
+   * Recomputes up to {@code maxMinutes} of the project's pending minutes, the hours they are in
+   * and the days of those hours, and drops those marks, in one transaction.
    *
    * @return how many minutes it folded (0: none was pending)
    */
@@ -77,10 +81,14 @@ final class RollupRepository {
             return Future.succeededFuture(0);
           }
           OffsetDateTime[] minuteArray = minutes.toArray(OffsetDateTime[]::new);
-          OffsetDateTime[] hours = hoursOf(minutes);
+          OffsetDateTime[] hours = bucketsOf(minutes, ChronoUnit.HOURS);
+          OffsetDateTime[] days = bucketsOf(minutes, ChronoUnit.DAYS);
           Tuple byMinutes = Tuple.tuple().addValue(project).addValue(minuteArray);
           return recomputeMinutes(conn, project, byMinutes, minuteArray)
-              .compose(v -> recomputeHours(conn, project, hours))
+              .compose(v -> recomputeFromRows(conn, project, HOUR, hours,
+                  RollupSql.TRACE_MINUTES_OF_HOURS, RollupSql.MODEL_MINUTES_OF_HOURS))
+              .compose(v -> recomputeFromRows(conn, project, DAY, days,
+                  RollupSql.TRACE_HOURS_OF_DAYS, RollupSql.MODEL_HOURS_OF_DAYS))
               .compose(v -> Future.all(
                   conn.preparedQuery(RollupSql.DELETE_PENDING).execute(byMinutes),
                   conn.preparedQuery(RollupSql.BUMP_VERSION).execute(Tuple.of(project))))
@@ -95,9 +103,8 @@ final class RollupRepository {
     return Future.all(traces, models).compose(v -> {
       Map<Key, Aggregate> traceRows = new LinkedHashMap<>();
       for (Row row : traces.result()) {
-        boolean total = row.getBoolean("total");
-        Key key = new Key(row.getOffsetDateTime("bucket"), total ? ALL : NAME,
-            total ? null : row.getString("name"));
+        Key key = new Key(row.getOffsetDateTime("bucket"), row.getString("dimension"),
+            row.getString("key"));
         traceRows.put(key, aggregate(row));
       }
       Map<Key, Aggregate> modelRows = new LinkedHashMap<>();
@@ -109,13 +116,15 @@ final class RollupRepository {
     });
   }
 
-  private static Future<Void> recomputeHours(SqlConnection conn, UUID project,
-      OffsetDateTime[] hours) {
-    Tuple byHours = Tuple.tuple().addValue(project).addValue(hours);
-    Future<RowSet<Row>> traces =
-        conn.preparedQuery(RollupSql.TRACE_MINUTES_OF_HOURS).execute(byHours);
-    Future<RowSet<Row>> models =
-        conn.preparedQuery(RollupSql.MODEL_MINUTES_OF_HOURS).execute(byHours);
+  /**
+   * Recomputes the rows {@code seconds} wide of {@code buckets} from the narrower rows within them
+   * ({@code traceSql} and {@code modelSql} read those).
+   */
+  private static Future<Void> recomputeFromRows(SqlConnection conn, UUID project, int seconds,
+      OffsetDateTime[] buckets, String traceSql, String modelSql) {
+    Tuple byBuckets = Tuple.tuple().addValue(project).addValue(buckets);
+    Future<RowSet<Row>> traces = conn.preparedQuery(traceSql).execute(byBuckets);
+    Future<RowSet<Row>> models = conn.preparedQuery(modelSql).execute(byBuckets);
     return Future.all(traces, models).compose(v -> {
       Map<Key, Aggregate> traceRows = new LinkedHashMap<>();
       for (Row row : traces.result()) {
@@ -128,7 +137,7 @@ final class RollupRepository {
         Key key = new Key(row.getOffsetDateTime("hour"), null, row.getString("model"));
         fold(modelRows.computeIfAbsent(key, k -> new Aggregate()), row, "spans");
       }
-      return replace(conn, project, HOUR, hours, traceRows, modelRows);
+      return replace(conn, project, seconds, buckets, traceRows, modelRows);
     });
   }
 
@@ -204,9 +213,10 @@ final class RollupRepository {
     }
   }
 
-  private static OffsetDateTime[] hoursOf(List<OffsetDateTime> minutes) {
-    TreeSet<OffsetDateTime> hours = new TreeSet<>();
-    minutes.forEach(minute -> hours.add(minute.truncatedTo(ChronoUnit.HOURS)));
-    return hours.toArray(OffsetDateTime[]::new);
+  /** The buckets (hours, or UTC days) the minutes are in. */
+  private static OffsetDateTime[] bucketsOf(List<OffsetDateTime> minutes, ChronoUnit unit) {
+    TreeSet<OffsetDateTime> buckets = new TreeSet<>();
+    minutes.forEach(minute -> buckets.add(minute.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(unit)));
+    return buckets.toArray(OffsetDateTime[]::new);
   }
 }

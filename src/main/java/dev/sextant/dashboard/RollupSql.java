@@ -4,6 +4,8 @@ import static dev.sextant.tracemodel.TraceDerivations.LATENCY_MS_DOUBLE;
 import static dev.sextant.tracemodel.TraceDerivations.MAX_BIGINT;
 import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
 
+import dev.sextant.rollups.LatencySketch;
+import dev.sextant.rollups.Rollups;
 import dev.sextant.tracemodel.RollupMarks;
 
 /** SQL of the roll-up job: taking the marks, recomputing marked minutes and their hours. */
@@ -41,25 +43,31 @@ final class RollupSql {
 
   /**
    * The traces of the minutes {@code $2} (each a minute's start) of project {@code $1}, by
-   * {@code sort_time}: each minute's totals ({@code total}) and each trace name's, with the
-   * latency bins and their counts ({@link LatencySketch#binOf}). Each minute is read on its own
-   * through {@code traces_list_idx}: the {@code OFFSET 0} keeps the lateral subquery apart, so
-   * that even the generic plan (the server's, see {@code Database}) never joins the minutes to
-   * every trace of the project.
+   * {@code sort_time}: each minute's totals (dimension {@code all}) and its groups by trace name,
+   * user id and release ({@link Rollups#TRACE_DIMENSIONS}), with the latency bins and their counts
+   * ({@link LatencySketch#binOf}). Each minute is read on its own through {@code traces_list_idx}:
+   * the {@code OFFSET 0} keeps the lateral subquery apart, so that even the generic plan (the
+   * server's, see {@code Database}) never joins the minutes to every trace of the project.
    */
   static final String TRACE_MINUTES = """
       WITH b AS (
-        SELECT m.start AS bucket, t.name, %1$s AS bin, count(*) AS n,
+        SELECT m.start AS bucket, t.name, t.user_id, t.release, %1$s AS bin, count(*) AS n,
                count(*) FILTER (WHERE t.is_error) AS errors, sum(t.input_tokens) AS input_tokens,
                sum(t.output_tokens) AS output_tokens, sum(t.total_cost) AS cost
           FROM unnest($2::timestamptz[]) AS m(start)
           CROSS JOIN LATERAL (
-            SELECT name, is_error, input_tokens, output_tokens, total_cost, %3$s AS latency
+            SELECT name, user_id, release, is_error, input_tokens, output_tokens, total_cost,
+                   %3$s AS latency
               FROM traces
              WHERE project_id = $1 AND sort_time >= m.start AND sort_time < m.start + interval '1 minute'
             OFFSET 0) t
-         GROUP BY 1, 2, 3)
-      SELECT bucket, name, GROUPING(name) = 1 AS total, sum(n)::bigint AS count,
+         GROUP BY 1, 2, 3, 4, 5)
+      SELECT bucket,
+             CASE WHEN GROUPING(name) = 0 THEN 'name' WHEN GROUPING(user_id) = 0 THEN 'user_id'
+                  WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
+             CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
+                  WHEN GROUPING(release) = 0 THEN release END AS key,
+             sum(n)::bigint AS count,
              sum(errors)::bigint AS errors,
              LEAST(sum(input_tokens), %2$s)::bigint AS input_tokens,
              LEAST(sum(output_tokens), %2$s)::bigint AS output_tokens,
@@ -67,7 +75,7 @@ final class RollupSql {
              array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
              array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
         FROM b
-       GROUP BY GROUPING SETS ((bucket), (bucket, name))""".formatted(
+       GROUP BY GROUPING SETS ((bucket), (bucket, name), (bucket, user_id), (bucket, release))""".formatted(
       LatencySketch.binOf("t.latency"), MAX_BIGINT, LATENCY_MS_DOUBLE);
 
   /**
@@ -101,8 +109,8 @@ final class RollupSql {
   /** Removes the trace roll-ups of width {@code $2} of the buckets {@code $3}. */
   static final String DELETE_TRACE_ROWS = """
       DELETE FROM rollup_traces
-       WHERE project_id = $1 AND bucket_seconds = $2 AND dimension = ANY('{all,name}'::text[])
-         AND bucket = ANY($3::timestamptz[])""";
+       WHERE project_id = $1 AND bucket_seconds = $2 AND dimension = ANY('%s'::text[])
+         AND bucket = ANY($3::timestamptz[])""".formatted(Rollups.TRACE_DIMENSIONS_ARRAY);
 
   static final String DELETE_MODEL_ROWS = """
       DELETE FROM rollup_models
@@ -126,26 +134,39 @@ final class RollupSql {
                     $8::bigint[], $9::float8[], $10::bytea[])
              AS r(bucket, model, spans, errors, input_tokens, output_tokens, cost, latency)""";
 
-  /** The minute rows of the hours {@code $2} (each an hour's start), to fold into hour rows. */
-  static final String TRACE_MINUTES_OF_HOURS = """
+  /**
+   * The rows {@code %1$s} seconds wide within the {@code %2$s} buckets {@code $2} (each a start),
+   * to fold into rows of that width.
+   */
+  private static final String TRACE_ROWS_WITHIN = """
       SELECT h.start AS hour, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
              r.output_tokens, r.cost, r.latency
         FROM unnest($2::timestamptz[]) AS h(start)
         CROSS JOIN LATERAL (
           SELECT * FROM rollup_traces
-           WHERE project_id = $1 AND bucket_seconds = 60 AND dimension = ANY('{all,name}'::text[])
-             AND bucket >= h.start AND bucket < h.start + interval '1 hour'
+           WHERE project_id = $1 AND bucket_seconds = %1$s AND dimension = ANY('%3$s'::text[])
+             AND bucket >= h.start AND bucket < h.start + interval '1 %2$s'
           OFFSET 0) r""";
 
-  static final String MODEL_MINUTES_OF_HOURS = """
+  private static final String MODEL_ROWS_WITHIN = """
       SELECT h.start AS hour, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost,
              r.latency
         FROM unnest($2::timestamptz[]) AS h(start)
         CROSS JOIN LATERAL (
           SELECT * FROM rollup_models
-           WHERE project_id = $1 AND bucket_seconds = 60
-             AND bucket >= h.start AND bucket < h.start + interval '1 hour'
+           WHERE project_id = $1 AND bucket_seconds = %1$s
+             AND bucket >= h.start AND bucket < h.start + interval '1 %2$s'
           OFFSET 0) r""";
+
+  /** The minute rows of the hours {@code $2} (each an hour's start), to fold into hour rows. */
+  static final String TRACE_MINUTES_OF_HOURS =
+      TRACE_ROWS_WITHIN.formatted(Rollups.MINUTE, "hour", Rollups.TRACE_DIMENSIONS_ARRAY);
+  static final String MODEL_MINUTES_OF_HOURS = MODEL_ROWS_WITHIN.formatted(Rollups.MINUTE, "hour");
+
+  /** The hour rows of the days {@code $2} (each a UTC day's start), to fold into day rows. */
+  static final String TRACE_HOURS_OF_DAYS =
+      TRACE_ROWS_WITHIN.formatted(Rollups.HOUR, "day", Rollups.TRACE_DIMENSIONS_ARRAY);
+  static final String MODEL_HOURS_OF_DAYS = MODEL_ROWS_WITHIN.formatted(Rollups.HOUR, "day");
 
   /** The project's roll-ups changed: its dashboard answers cached under the old version retire. */
   static final String BUMP_VERSION = """

@@ -27,6 +27,7 @@ import dev.sextant.otlp.OtlpRoutes;
 import dev.sextant.projects.ProjectRoutes;
 import dev.sextant.retention.ExpiredTraces;
 import dev.sextant.retention.RetentionJob;
+import dev.sextant.rollups.RollupRebuildRoutes;
 import dev.sextant.traces.TraceRoutes;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -87,7 +88,8 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
         new AdminRoutes(config.adminToken(), services.registry(), services.routeStats(),
             services.cacheMetrics(), services.cache(), credentials::clear,
             services.resilientRedis()),
-        new JobRoutes(config.adminToken(), jobQueue)));
+        new JobRoutes(config.adminToken(), jobQueue),
+        new RollupRebuildRoutes(config.adminToken(), services.pool(), rollupTrigger)));
     if (config.benchCeilingRoute()) {
       api.add(new CeilingRoute(services.resilientRedis()));
     }

@@ -1,5 +1,6 @@
 package dev.sextant.traces;
 
+import dev.sextant.rollups.RollupStats;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
@@ -12,12 +13,12 @@ import java.util.stream.Collectors;
 enum GroupBy {
 
   /** One group over everything, keyed null. */
-  NONE("none", "NULL::text"),
-  NAME("name", "name"),
+  NONE("none", "NULL::text", RollupStats.Dimension.NONE),
+  NAME("name", "name", RollupStats.Dimension.NAME),
   /** Counts spans, not traces: a model is a span's ({@link TraceSql#MODEL_STATS}). */
-  MODEL("model", "model"),
-  USER_ID("user_id", "user_id"),
-  RELEASE("release", "release");
+  MODEL("model", "model", RollupStats.Dimension.MODEL),
+  USER_ID("user_id", "user_id", RollupStats.Dimension.USER_ID),
+  RELEASE("release", "release", RollupStats.Dimension.RELEASE);
 
   /** The allowlist: every grouping by the name a client sends. */
   static final Map<String, GroupBy> BY_PARAM = Arrays.stream(values())
@@ -25,10 +26,17 @@ enum GroupBy {
 
   private final String param;
   private final String column;
+  private final RollupStats.Dimension dimension;
 
-  GroupBy(String param, String column) {
+  GroupBy(String param, String column, RollupStats.Dimension dimension) {
     this.param = param;
     this.column = column;
+    this.dimension = dimension;
+  }
+
+  /** The roll-ups that answer this grouping. */
+  RollupStats.Dimension dimension() {
+    return dimension;
   }
 
   /** The {@code group_by} value that asks for this grouping. */

@@ -1,11 +1,15 @@
 package dev.sextant.traces;
 
 import dev.sextant.common.Page;
+import dev.sextant.rollups.Aggregate;
+import dev.sextant.rollups.RollupStats;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -20,10 +24,20 @@ final class TraceRepository {
   private static final OffsetDateTime BEGINNING = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(10000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
+  /**
+   * A range shorter than this is read directly, with exact percentiles: it holds at most a few
+   * minutes of rows, about what the edges of a longer range cost anyway.
+   */
+  static final Duration DIRECT_RANGE = Duration.ofMinutes(10);
+  /** The most groups a stats answer lists. */
+  private static final int MAX_GROUPS = 1000;
+
   private final Pool pool;
+  private final RollupStats rollupStats;
 
   TraceRepository(Pool pool) {
     this.pool = pool;
+    this.rollupStats = new RollupStats(pool);
   }
 
   /** One page of the project's traces, newest first. */
@@ -68,8 +82,37 @@ final class TraceRepository {
         }));
   }
 
-  /** Stats over {@code [from, to)}; a null bound leaves that side open. */
+  /** The project's roll-up version (see {@link RollupStats#version}). */
+  Future<Long> rollupVersion(UUID projectId) {
+    return rollupStats.version(projectId);
+  }
+
+  /**
+   * Stats over {@code [from, to)}; a null bound leaves that side open. Read from the roll-ups,
+   * unless the range is shorter than {@link #DIRECT_RANGE}.
+   */
   Future<List<TraceStats>> stats(UUID projectId, GroupBy groupBy, OffsetDateTime from, OffsetDateTime to) {
+    if (from != null && to != null && Duration.between(from, to).compareTo(DIRECT_RANGE) < 0) {
+      return exactStats(projectId, groupBy, from, to);
+    }
+    Instant start = (from == null ? BEGINNING : from).toInstant();
+    Instant end = (to == null ? FAR_FUTURE : to).toInstant();
+    return rollupStats.read(projectId, groupBy.dimension(), start, end, from == null && to == null,
+        MAX_GROUPS).map(groups -> {
+          List<TraceStats> stats = new ArrayList<>(groups.size());
+          for (RollupStats.Group group : groups) {
+            Aggregate a = group.figures();
+            stats.add(new TraceStats(group.key(), a.count, a.errors, a.p50(), a.p95(), a.p99(),
+                a.inputTokens, a.outputTokens, a.cost));
+          }
+          // ungrouped, nothing is still one group: zero traces
+          return stats.isEmpty() && groupBy == GroupBy.NONE ? List.of(TraceStats.NONE) : stats;
+        });
+  }
+
+  /** Stats over {@code [from, to)} computed from the raw rows, percentiles exact. */
+  Future<List<TraceStats>> exactStats(UUID projectId, GroupBy groupBy, OffsetDateTime from,
+      OffsetDateTime to) {
     Tuple range = Tuple.of(projectId, from == null ? BEGINNING : from, to == null ? FAR_FUTURE : to);
     String sql;
     Tuple params;

@@ -14,6 +14,7 @@ import dev.sextant.support.Injected;
 import dev.sextant.support.ProjectKey;
 import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestInfra;
+import dev.sextant.rollups.LatencySketch;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -5,7 +5,9 @@ import static dev.sextant.support.Batches.span;
 import static dev.sextant.support.Batches.trace;
 import static dev.sextant.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.sextant.rollups.LatencySketch;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Injected;
@@ -174,7 +176,9 @@ class TraceQueryTest {
     assertThat(none.getLong("trace_count")).isEqualTo(3);
     assertThat(none.getLong("error_count")).isEqualTo(1);
     assertThat(none.getDouble("error_rate")).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(none.getJsonObject("latency_ms").getDouble("p50")).isEqualTo(2000.0);
+    // over all time: from the roll-ups' sketches, within their error bound
+    assertThat(none.getJsonObject("latency_ms").getDouble("p50"))
+        .isCloseTo(2000.0, within(2000.0 * LatencySketch.ERROR_BOUND));
     assertThat(none.getLong("input_tokens")).isEqualTo(30);
 
     JsonArray byName = api.get("/api/v1/traces/stats?group_by=name", key).data();
@@ -185,7 +189,8 @@ class TraceQueryTest {
     JsonObject gpt = byModel.stream().map(JsonObject.class::cast)
         .filter(o -> "gpt-4o".equals(o.getString("key"))).findFirst().orElseThrow();
     assertThat(gpt.getLong("trace_count")).isEqualTo(2);
-    assertThat(gpt.getJsonObject("latency_ms").getDouble("p50")).isEqualTo(500.0);
+    assertThat(gpt.getJsonObject("latency_ms").getDouble("p50"))
+        .isCloseTo(500.0, within(500.0 * LatencySketch.ERROR_BOUND));
     JsonObject claude = byModel.stream().map(JsonObject.class::cast)
         .filter(o -> "claude".equals(o.getString("key"))).findFirst().orElseThrow();
     assertThat(claude.getLong("error_count")).isEqualTo(1);
@@ -210,7 +215,8 @@ class TraceQueryTest {
     JsonArray ranged = api.get("/api/v1/traces/stats?group_by=model&from=2026-01-01T00:00:00Z", own).data();
 
     assertThat(allTime.getJsonObject(0).getLong("trace_count")).isEqualTo(2);
-    assertThat(allTime.getJsonObject(0).getJsonObject("latency_ms").getDouble("p50")).isEqualTo(1000.0);
+    assertThat(allTime.getJsonObject(0).getJsonObject("latency_ms").getDouble("p50"))
+        .isCloseTo(1000.0, within(1000.0 * LatencySketch.ERROR_BOUND));
     assertThat(ranged.getJsonObject(0).getLong("trace_count")).isEqualTo(1);
   }
 

@@ -1,4 +1,4 @@
-package dev.sextant.dashboard;
+package dev.sextant.rollups;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
@@ -21,19 +21,19 @@ import java.io.UncheckedIOException;
  * bin, which at most doubles the error: a percentile read from a sketch is within
  * {@value #ERROR_BOUND} (relative) of the exact value at that rank.
  */
-final class LatencySketch {
+public final class LatencySketch {
 
   /** The mapping's relative accuracy. */
-  static final double RELATIVE_ACCURACY = 0.004;
+  public static final double RELATIVE_ACCURACY = 0.004;
   /** The error bound stated in docs/api.md: twice the accuracy, rounded up. */
-  static final double ERROR_BOUND = 0.01;
+  public static final double ERROR_BOUND = 0.01;
 
   private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
   /** 1 / ln(gamma), gamma = (1 + a) / (1 - a): the mapping's multiplier. */
   private static final double MULTIPLIER =
       1 / Math.log((1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY));
   /** The bin of a zero duration (the sketch counts zeros apart). */
-  static final int ZERO_BIN = Integer.MIN_VALUE;
+  public static final int ZERO_BIN = Integer.MIN_VALUE;
 
   private LatencySketch() {}
 
@@ -41,17 +41,17 @@ final class LatencySketch {
    * The SQL bin of a duration in milliseconds (a double expression): {@link #ZERO_BIN} for 0,
    * null for a negative or unknown one, which no sketch counts.
    */
-  static String binOf(String duration) {
+  public static String binOf(String duration) {
     return "CASE WHEN " + duration + " > 0 THEN floor(ln(" + duration + ") * " + MULTIPLIER
         + "::float8)::int WHEN " + duration + " = 0 THEN " + ZERO_BIN + " END";
   }
 
-  static DDSketch empty() {
+  public static DDSketch empty() {
     return new DDSketch(MAPPING, UnboundedSizeDenseStore::new);
   }
 
   /** Adds {@code counts[i]} values of bin {@code bins[i]} (as {@link #binOf} made them). */
-  static void addBins(DDSketch sketch, Integer[] bins, Long[] counts) {
+  public static void addBins(DDSketch sketch, Integer[] bins, Long[] counts) {
     if (bins == null) {
       return;
     }
@@ -62,7 +62,7 @@ final class LatencySketch {
   }
 
   /** The sketch as stored (its mapping left out: it is always {@link #MAPPING}); null if empty. */
-  static byte[] encode(DDSketch sketch) {
+  public static byte[] encode(DDSketch sketch) {
     if (sketch.isEmpty()) {
       return null;
     }
@@ -76,7 +76,7 @@ final class LatencySketch {
   }
 
   /** Merges a stored sketch (null: none) into {@code sketch}. */
-  static void mergeInto(DDSketch sketch, byte[] stored) {
+  public static void mergeInto(DDSketch sketch, byte[] stored) {
     if (stored == null) {
       return;
     }
@@ -89,7 +89,7 @@ final class LatencySketch {
   }
 
   /** The value at quantile {@code q}, or null for an empty sketch. */
-  static Double quantile(DDSketch sketch, double q) {
+  public static Double quantile(DDSketch sketch, double q) {
     return sketch.isEmpty() ? null : sketch.getValueAtQuantile(q);
   }
 }

@@ -1,21 +1,21 @@
-package dev.sextant.dashboard;
+package dev.sextant.rollups;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 
 /**
- * The figures of one roll-up group (a bucket's totals, a trace name's or a model's), summed as
+ * The figures of one roll-up group (a bucket's totals, a trace name's, a model's, a stats group's), summed as
  * rows are folded in. Token sums stop at the largest long, as the traces' own do.
  */
-final class Aggregate {
+public final class Aggregate {
 
-  long count;
-  long errors;
-  long inputTokens;
-  long outputTokens;
-  double cost;
-  final DDSketch latency = LatencySketch.empty();
+  public long count;
+  public long errors;
+  public long inputTokens;
+  public long outputTokens;
+  public double cost;
+  public final DDSketch latency = LatencySketch.empty();
 
-  void add(long count, long errors, long inputTokens, long outputTokens, double cost) {
+  public void add(long count, long errors, long inputTokens, long outputTokens, double cost) {
     this.count += count;
     this.errors += errors;
     this.inputTokens = saturatedAdd(this.inputTokens, inputTokens);
@@ -23,17 +23,21 @@ final class Aggregate {
     this.cost += cost;
   }
 
-  void add(Aggregate other) {
+  public void add(Aggregate other) {
     add(other.count, other.errors, other.inputTokens, other.outputTokens, other.cost);
     latency.mergeWith(other.latency);
   }
 
-  Double p50() {
+  public Double p50() {
     return LatencySketch.quantile(latency, 0.5);
   }
 
-  Double p95() {
+  public Double p95() {
     return LatencySketch.quantile(latency, 0.95);
+  }
+
+  public Double p99() {
+    return LatencySketch.quantile(latency, 0.99);
   }
 
   private static long saturatedAdd(long a, long b) {

@@ -17,8 +17,11 @@ import java.util.Random;
  */
 final class Hostile {
 
-  /** A body as sent: bytes, {@code Content-Type} (null for none), and how it was made. */
-  record Body(byte[] bytes, String contentType, String recipe) {
+  /**
+   * A body as sent: bytes, {@code Content-Type} (null for none), {@code Content-Encoding} (null
+   * for none), and how it was made.
+   */
+  record Body(byte[] bytes, String contentType, String contentEncoding, String recipe) {
 
     String preview() {
       String text = new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8);
@@ -73,7 +76,49 @@ final class Hostile {
           "application/x-protobuf", "multipart/form-data; boundary=x", "application/json;;;");
       recipe.add("Content-Type " + contentType);
     }
-    return new Body(bytes, contentType, String.join("; ", recipe));
+    String encoding = null;
+    int coding = random.nextInt(100);
+    if (coding < 5) {
+      encoding = Hostile.pick(random, "gzip", "x-gzip", "GZIP", "gzip, identity");
+      bytes = gzip(bytes);
+      recipe.add("gzipped, " + encoding);
+    } else if (coding < 7) {
+      encoding = "deflate";
+      bytes = deflate(bytes);
+      recipe.add("deflated");
+    } else if (coding < 9) {
+      encoding = Hostile.pick(random, "gzip", "deflate", "gzip, gzip");
+      recipe.add("claims " + encoding + " but is plain");
+    } else if (coding < 11) {
+      encoding = "gzip";
+      byte[] zipped = gzip(bytes);
+      bytes = java.util.Arrays.copyOf(zipped, random.nextInt(zipped.length));
+      recipe.add("gzip cut at " + bytes.length);
+    } else if (coding < 12) {
+      encoding = Hostile.pick(random, "br", "compress", "zstd", "", "gzip;q=1", "identity");
+      recipe.add("Content-Encoding " + encoding);
+    }
+    return new Body(bytes, contentType, encoding, String.join("; ", recipe));
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+      zip.write(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] deflate(byte[] bytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream zip = new java.util.zip.DeflaterOutputStream(out)) {
+      zip.write(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /** Applies one mutation somewhere in {@code tree}; what it did. */

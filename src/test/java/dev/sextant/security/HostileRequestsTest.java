@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * problem+json, never a 5xx or a dropped connection, and a refused request stores nothing.
  *
  * <p>Seeded: the seed is printed, and {@code -Dsextant.fuzz.seed=N} replays a run;
- * {@code -Dsextant.fuzz.cases=N} sets the cases per endpoint (default 120), and
+ * {@code -Dsextant.fuzz.cases=N} sets the cases per endpoint (default 100), and
  * {@code -Dsextant.fuzz.only=TEXT} runs only the endpoints whose name ("POST /v1/traces") contains it.
  */
 @ExtendWith(ServerExtension.class)
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileRequestsTest {
 
   private static final long SEED = Long.getLong("sextant.fuzz.seed", new Random().nextLong());
-  private static final int CASES = Integer.getInteger("sextant.fuzz.cases", 120);
+  private static final int CASES = Integer.getInteger("sextant.fuzz.cases", 100);
   private static final int MAX_REPORTED = 5;
   /** Runs only the endpoints whose name contains this (to replay one). */
   private static final String ONLY = System.getProperty("sextant.fuzz.only", "");

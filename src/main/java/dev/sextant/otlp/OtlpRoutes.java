@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.sextant.auth.Authenticator;
 import dev.sextant.http.AsyncHandler;
 import dev.sextant.http.ContentTypeHandler;
+import dev.sextant.http.Problem;
 import dev.sextant.http.RequestBody;
 import dev.sextant.ingest.IngestService;
 import dev.sextant.ingest.IngestService.ItemResult;
@@ -51,7 +52,22 @@ public final class OtlpRoutes implements Routes {
     router.post("/v1/traces")
         .handler(ContentTypeHandler.of("/v1/", PROTOBUF, JSON))
         .handler(auth.requireApiKey())
-        .handler(AsyncHandler.of(this::exportTraces));
+        .handler(AsyncHandler.of(this::exportTraces))
+        .failureHandler(OtlpRoutes::answerUndecodable);
+  }
+
+  /**
+   * A body refused as a whole before it reached {@link #exportTraces} (one that does not decode
+   * under its {@code Content-Encoding}, say) is an undecodable request to an OTLP client as much as
+   * bad protobuf is: it gets the same 400 {@code google.rpc.Status}, not problem+json, which OTLP
+   * exporters cannot read. Other failures (401, 413, 415, 429, 503) keep their problem+json.
+   */
+  private static void answerUndecodable(RoutingContext ctx) {
+    if (ctx.failure() instanceof Problem problem && problem.status() == 400 && !ctx.response().headWritten()) {
+      status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, problem.detail());
+    } else {
+      ctx.next();
+    }
   }
 
   private Future<?> exportTraces(RoutingContext ctx) {

@@ -66,7 +66,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    if (response.ended()) {
+    if (response.ended() || response.closed()) {
+      // nobody to answer: its client went away (and a read of it was cancelled, see ClientGone)
       return;
     }
     if (response.headWritten()) {

@@ -1,6 +1,7 @@
 package dev.sextant.traces;
 
 import dev.sextant.common.Page;
+import dev.sextant.db.Cancellable;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -26,10 +27,14 @@ final class TraceRepository {
     this.pool = pool;
   }
 
-  /** One page of the project's traces, newest first. */
-  Future<Page<TraceSummary>> list(UUID projectId, TraceFilter filter) {
+  /**
+   * One page of the project's traces, newest first; cancelled in PostgreSQL should
+   * {@code abandoned} complete first (its filters can make it the longest read of a request).
+   */
+  Future<Page<TraceSummary>> list(UUID projectId, TraceFilter filter, Future<?> abandoned) {
     TraceFilter.Query query = filter.toQuery(projectId);
-    return pool.preparedQuery(query.sql()).execute(query.params())
+    return Cancellable.withConnection(pool, abandoned,
+            conn -> conn.preparedQuery(query.sql()).execute(query.params()))
         .map(rows -> Page.of(all(rows, TraceRepository::summary), filter.limit(), TraceSummary::position));
   }
 

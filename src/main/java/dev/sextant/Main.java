@@ -26,6 +26,20 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * {@code dev} listens on the loopback address unless {@code SEXTANT_HTTP_HOST} names another:
+   * a developer's instance (embedded services, throwaway credentials) is not for the network.
+   * {@code serve} keeps the configured {@code http.host}.
+   */
+  static Map<String, String> devEnvironment(Map<String, String> env) {
+    if (env.containsKey("SEXTANT_HTTP_HOST")) {
+      return env;
+    }
+    Map<String, String> dev = new java.util.HashMap<>(env);
+    dev.put("SEXTANT_HTTP_HOST", "127.0.0.1");
+    return Map.copyOf(dev);
+  }
+
   public static void main(String[] args) {
     String mode = args.length == 0 ? "" : args[0];
     if (!mode.equals("dev") && !mode.equals("serve")) {
@@ -35,7 +49,7 @@ public final class Main {
       System.exit(EXIT_USAGE);
     }
     long started = System.nanoTime();
-    Map<String, String> env = System.getenv();
+    Map<String, String> env = mode.equals("dev") ? devEnvironment(System.getenv()) : System.getenv();
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = null;
     EmbeddedServices embedded = null;

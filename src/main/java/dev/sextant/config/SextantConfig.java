@@ -44,7 +44,9 @@ public record SextantConfig(
       int compressionThresholdBytes,
       long drainDelayMs,
       long shutdownTimeoutMs,
-      boolean accessLog) {
+      boolean accessLog,
+      long idleTimeoutMs,
+      long requestTimeoutMs) {
 
     /** Verticle instances to deploy: the configured number, or one per core when it is 0. */
     public int effectiveInstances() {
@@ -183,7 +185,9 @@ public record SextantConfig(
             http.integer("compression_threshold_bytes"),
             http.longInteger("drain_delay_ms"),
             http.longInteger("shutdown_timeout_ms"),
-            http.bool("access_log")),
+            http.bool("access_log"),
+            http.longInteger("idle_timeout_ms"),
+            http.longInteger("request_timeout_ms")),
         root.text("data_dir"),
         new DatabaseConfig(
             db.optionalText("url"),

@@ -36,9 +36,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path binaries;
   private final Path dataDir;
   private final int port;
+  private final boolean durable;
 
-  private EmbeddedPostgres(Platform platform, Path binaries, Path dataDir, int port) {
+  private EmbeddedPostgres(Platform platform, Path binaries, Path dataDir, int port,
+      boolean durable) {
     this.platform = platform;
+    this.durable = durable;
     this.binaries = binaries;
     this.dataDir = dataDir;
     this.port = port;
@@ -51,10 +54,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   public static EmbeddedPostgres start(Platform platform, Path baseDir, int port, boolean durable)
       throws IOException {
     Path binaries = extractBinaries(platform.postgresArchive(), baseDir.resolve("binaries"));
-    EmbeddedPostgres pg = new EmbeddedPostgres(platform, binaries, baseDir.resolve("pgdata"), port);
+    EmbeddedPostgres pg = new EmbeddedPostgres(platform, binaries, baseDir.resolve("pgdata"), port,
+        durable);
     pg.initIfNeeded();
     pg.stopStale();
-    pg.startServer(durable);
+    pg.startServer(pg.durable);
     return pg;
   }
 
@@ -65,6 +69,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** A URL for the superuser {@code postgres} (trust authentication on loopback only). */
   public String url(String database) {
     return "postgresql://postgres@127.0.0.1:" + port + "/" + database;
+  }
+
+  /**
+   * Stops the server as an operator would ({@code pg_ctl stop -m fast}: sessions are terminated,
+   * work in flight rolled back); {@link #startAgain} brings it back on the same port and data.
+   */
+  public void stop() throws IOException {
+    run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"), 60);
+  }
+
+  /** Starts a server stopped by {@link #stop} again. */
+  public void startAgain() throws IOException {
+    startServer(durable);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sextant.http;
 
+import dev.sextant.db.DatabaseFaults;
 import dev.sextant.validation.InvalidInputException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
@@ -28,6 +29,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
   private static final String QUERY_CANCELED = "57014";
   static final String PROBLEM_JSON = "application/problem+json";
+  /** Every 503 says when to come back: OTLP exporters and load balancers retry on it. */
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final int routedStatus;
   private final AllowedMethods allowed;
@@ -42,6 +45,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
    * mounted (a 405 names the methods the routes of its path take).
    */
   public static void registerOn(Router router) {
+    // a failure handler runs before the error handlers, and may route the request again
+    router.route().failureHandler(new ReadRetryHandler());
     AllowedMethods allowed = new AllowedMethods(router);
     for (int status = 400; status < 600; status++) {
       router.errorHandler(status, forStatus(status, allowed));
@@ -61,7 +66,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    if (response.ended()) {
+    if (response.ended() || response.closed()) {
+      // nobody to answer: its client went away (and a read of it was cancelled, see ClientGone)
       return;
     }
     if (response.headWritten()) {
@@ -74,6 +80,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     Problem problem = toProblem(ctx);
     problem.headers().forEach(response::putHeader);
+    if (problem.status() == 503 && !response.headers().contains("Retry-After")) {
+      response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    }
     if (problem.status() == 405) {
       response.putHeader("Allow", allowed.forPath(ctx.normalizedPath()));
     }
@@ -111,11 +120,18 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return Problem.badRequest("The request body is not valid JSON");
     }
+    if (DatabaseFaults.isUnavailable(failure)) {
+      log.warn("request {} answered 503, the database is unavailable: {}",
+          RequestContextHandler.requestId(ctx), failure.getMessage());
+      return new Problem(503, "urn:sextant:problem:database-unavailable",
+          "The database is unavailable for a moment; retry shortly", java.util.List.of(),
+          java.util.Map.of("Retry-After", RETRY_AFTER_SECONDS));
+    }
     if (isOverload(failure)) {
       log.warn("request {} shed: {}", RequestContextHandler.requestId(ctx), failure.getMessage());
       return new Problem(503, "urn:sextant:problem:overloaded",
           "The server is at capacity; retry shortly", java.util.List.of(),
-          java.util.Map.of("Retry-After", "1"));
+          java.util.Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
     int status = failure instanceof HttpException http ? http.getStatusCode()
         : ctx.statusCode() != -1 ? ctx.statusCode() : routedStatus;
@@ -132,8 +148,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   /**
    * The database pool refused to queue more work, a connection did not free up within the bounded
-   * wait, a statement ran past {@code database.statement_timeout_ms}, or the database cannot be
-   * reached: the request is shed with 503 rather than queued.
+   * wait, or a statement ran past {@code database.statement_timeout_ms}: the request is shed with
+   * 503 rather than queued. (A database that cannot be reached is {@link DatabaseFaults}' to tell.)
    */
   static boolean isOverload(Throwable failure) {
     return failure instanceof ConnectionPoolTooBusyException
@@ -141,9 +157,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         || failure instanceof java.util.concurrent.TimeoutException
         // how the pools report that no connection freed up within connect_timeout_ms: a bare
         // Throwable or a VertxException whose message names the timeout
-        || isTimeout(failure)
-        || failure instanceof java.net.ConnectException
-        || failure instanceof io.vertx.sqlclient.ClosedConnectionException;
+        || isTimeout(failure);
   }
 
   private static boolean isTimeout(Throwable failure) {

@@ -29,7 +29,9 @@ public final class RequestContextHandler implements Handler<RoutingContext> {
    */
   static void stamp(RoutingContext ctx) {
     long started = System.nanoTime();
-    String id = requestIdFor(ctx.request().getHeader("X-Request-ID"));
+    // a request routed again (a read retried after its database connection was lost) keeps its id
+    String id = ctx.get(REQUEST_ID) != null ? ctx.get(REQUEST_ID)
+        : requestIdFor(ctx.request().getHeader("X-Request-ID"));
     ctx.put(REQUEST_ID, id);
     HttpServerResponse response = ctx.response();
     response.putHeader("X-Request-ID", id);

@@ -18,18 +18,25 @@ public final class Responses {
   private Responses() {}
 
   public static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
-    return ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(body.toBuffer());
+    return json(ctx, status, body.toBuffer());
   }
 
   /** JSON text already encoded. */
   public static Future<Void> json(RoutingContext ctx, int status, Buffer body) {
-    return ctx.response()
+    return end(ctx, ctx.response()
         .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(body);
+        .putHeader("Content-Type", "application/json"), body);
+  }
+
+  /**
+   * Ends with {@code body}; to a HEAD, with the Content-Length the GET has (the server leaves it
+   * out of an answer to a HEAD, having no body to count).
+   */
+  private static Future<Void> end(RoutingContext ctx, HttpServerResponse response, Buffer body) {
+    if (HeadRequests.isHead(ctx)) {
+      response.putHeader("Content-Length", Integer.toString(body.length()));
+    }
+    return response.end(body);
   }
 
   /**
@@ -42,13 +49,13 @@ public final class Responses {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json");
     if (!body.gzipped()) {
-      return response.end(body.bytes());
+      return end(ctx, response, body.bytes());
     }
     if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
       // a response with Content-Encoding set is left alone by the server's own compression
-      return response.putHeader("Content-Encoding", "gzip").end(body.bytes());
+      return end(ctx, response.putHeader("Content-Encoding", "gzip"), body.bytes());
     }
-    return response.end(body.plain());
+    return end(ctx, response, body.plain());
   }
 
   /** Whether an {@code Accept-Encoding} header admits gzip (by name or {@code *}, q above 0). */

@@ -86,6 +86,10 @@ public final class HealthRoutes implements Routes {
       lifecycle.recordDatabase(postgres);
       boolean draining = lifecycle.isDraining();
       boolean ready = postgres && !draining;
+      if (!ready) {
+        // a load balancer or probe that honours it comes back when a restart is likely over
+        ctx.response().putHeader("Retry-After", "1");
+      }
       ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
           .end(new JsonObject()
               .put("status", ready ? "UP" : "DOWN")

@@ -4,6 +4,7 @@ import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.http.AccessLogHandler;
 import dev.sextant.http.BodyLimitHandler;
 import dev.sextant.http.ContentTypeHandler;
+import dev.sextant.http.HeadRequests;
 import dev.sextant.http.ProblemHandler;
 import dev.sextant.http.RequestContextHandler;
 import dev.sextant.http.RequestDecodingHandler;
@@ -30,7 +31,7 @@ final class ApiRouter {
     // that came in as HEAD gets no body from the connection whatever its handler writes. Rerouted
     // before any other handler has run, so none of them runs twice.
     router.route().method(HttpMethod.HEAD)
-        .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+        .handler(HeadRequests::routeAsGet);
     router.route().handler(new RequestContextHandler());
     if (services.config().telemetry().enabled()) {
       router.route().handler(new TraceRouteHandler());

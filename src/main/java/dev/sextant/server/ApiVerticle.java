@@ -1,6 +1,7 @@
 package dev.sextant.server;
 
 import dev.sextant.config.SextantConfig.HttpConfig;
+import dev.sextant.http.ConnectionGuard;
 import dev.sextant.http.InvalidRequestHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,8 +40,11 @@ final class ApiVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
+    // bytes trickled in reset the idle timeout: the guard bounds how long a request may take
+    ConnectionGuard guard = new ConnectionGuard(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
     server = vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.create(vertx, services, resources))
+        .connectionHandler(guard.connectionHandler())
+        .requestHandler(guard.requests(ApiRouter.create(vertx, services, resources)))
         .invalidRequestHandler(new InvalidRequestHandler());
     return server.listen(port, http.host());
   }

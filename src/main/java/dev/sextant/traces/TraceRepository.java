@@ -1,6 +1,7 @@
 package dev.sextant.traces;
 
 import dev.sextant.common.Page;
+import dev.sextant.db.Cancellable;
 import dev.sextant.rollups.Aggregate;
 import dev.sextant.rollups.RollupStats;
 import io.vertx.core.Future;
@@ -40,10 +41,14 @@ final class TraceRepository {
     this.rollupStats = new RollupStats(pool);
   }
 
-  /** One page of the project's traces, newest first. */
-  Future<Page<TraceSummary>> list(UUID projectId, TraceFilter filter) {
+  /**
+   * One page of the project's traces, newest first; cancelled in PostgreSQL should
+   * {@code abandoned} complete first (its filters can make it the longest read of a request).
+   */
+  Future<Page<TraceSummary>> list(UUID projectId, TraceFilter filter, Future<?> abandoned) {
     TraceFilter.Query query = filter.toQuery(projectId);
-    return pool.preparedQuery(query.sql()).execute(query.params())
+    return Cancellable.withConnection(pool, abandoned,
+            conn -> conn.preparedQuery(query.sql()).execute(query.params()))
         .map(rows -> Page.of(all(rows, TraceRepository::summary), filter.limit(), TraceSummary::position));
   }
 

@@ -7,6 +7,7 @@ import dev.sextant.cache.ResponseCache.Staleness;
 import dev.sextant.common.Ids;
 import dev.sextant.config.SextantConfig.CacheConfig;
 import dev.sextant.http.AsyncHandler;
+import dev.sextant.http.ClientGone;
 import dev.sextant.http.Problem;
 import dev.sextant.http.QueryParams;
 import dev.sextant.http.Responses;
@@ -75,7 +76,7 @@ public final class TraceRoutes implements Routes {
         QueryParams.oneOf(ctx, "status", Set.of("ok", "error"), null),
         QueryParams.cursor(ctx),
         QueryParams.limit(ctx));
-    return traces.list(projectId(ctx), filter)
+    return traces.list(projectId(ctx), filter, ClientGone.of(ctx))
         .compose(page -> Responses.page(ctx, page, TraceJson::summary));
   }
 

@@ -94,6 +94,22 @@ public final class TestInfra {
     return adminUrl;
   }
 
+  /**
+   * A PostgreSQL of its own on {@code port}, for tests that stop and restart it; the caller closes
+   * it. Its data directory is made afresh.
+   */
+  public static EmbeddedPostgres startOwnPostgres(int port) {
+    try {
+      Path base = WORK.resolve("postgres-" + port);
+      deleteRecursively(base.resolve("pgdata"));
+      Platform platform = Platform.current()
+          .orElseThrow(() -> new IllegalStateException(Platform.unsupportedMessage()));
+      return EmbeddedPostgres.start(platform, base, port, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+    }
+  }
+
   private static EmbeddedPostgres startPostgres() {
     try {
       Path base = WORK.resolve("postgres");

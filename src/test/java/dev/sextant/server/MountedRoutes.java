@@ -1,5 +1,6 @@
 package dev.sextant.server;
 
+import dev.sextant.cluster.ClusterMembership;
 import dev.sextant.config.ConfigLoader;
 import dev.sextant.config.SextantConfig;
 import io.vertx.core.Vertx;
@@ -27,7 +28,8 @@ public final class MountedRoutes {
       SextantConfig config = ConfigLoader.load(vertx, env).await();
       Pool pool = dev.sextant.db.Database.createPool(vertx, config.database());
       Redis redis = Redis.createClient(vertx, config.redis().url());
-      Services services = Services.create(vertx, config, pool, redis, Application.newRegistry());
+      Services services = Services.create(vertx, config, pool, redis, Application.newRegistry(),
+          ClusterMembership.standalone());
       Router router = ApiRouter.create(vertx, services, Resources.create(vertx, services));
       Set<String> served = new TreeSet<>();
       for (Route route : router.getRoutes()) {

@@ -32,8 +32,10 @@ public final class ClusterBus {
 
   public ClusterBus(Vertx vertx) {
     this.vertx = vertx;
-    this.subscribed = vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> deliver(message.body()))
-        .completion();
+    // alone, nobody publishes to it: no consumer (the event bus keeps its one handler, the limiter)
+    this.subscribed = vertx.isClustered()
+        ? vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> deliver(message.body())).completion()
+        : Future.succeededFuture();
   }
 
   /** Completes once this instance's subscription is known to the cluster. */

@@ -170,6 +170,8 @@ class AuthorisationMatrixTest {
     e.add(new Entry("GET", "/api/v1/admin/jobs", Guard.ADMIN, w -> "/api/v1/admin/jobs?status=queued", null, 0));
     e.add(new Entry("POST", "/api/v1/admin/jobs/:id/retry", Guard.ADMIN,
         w -> "/api/v1/admin/jobs/" + UUID.randomUUID() + "/retry", null, 404));
+    e.add(new Entry("POST", "/api/v1/admin/projects/:id/rollups/rebuild", Guard.ADMIN,
+        w -> "/api/v1/admin/projects/" + UUID.randomUUID() + "/rollups/rebuild", null, 404));
     return e;
   }
 

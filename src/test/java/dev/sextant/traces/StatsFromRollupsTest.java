@@ -1,6 +1,5 @@
 package dev.sextant.traces;
 
-import static dev.sextant.support.Batches.batch;
 import static dev.sextant.support.Batches.span;
 import static dev.sextant.support.Batches.trace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import dev.sextant.rollups.LatencySketch;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
 import dev.sextant.support.Await;
+import dev.sextant.support.Batches;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ProjectKey;
 import dev.sextant.support.ServerExtension;
@@ -144,14 +144,7 @@ class StatsFromRollupsTest {
   }
 
   private static void ingest(String apiKey, List<JsonObject> items) {
-    for (int from = 0; from < items.size(); from += 900) {
-      JsonObject body = batch(items.subList(from, Math.min(items.size(), from + 900))
-          .toArray(JsonObject[]::new));
-      Response r = api.post("/api/v1/ingest", apiKey, body);
-      assertThat(r.status()).as(r.body()).isEqualTo(207);
-      r.json().getJsonArray("results").forEach(result ->
-          assertThat(((JsonObject) result).getInteger("status")).as(r.body()).isIn(200, 201));
-    }
+    Batches.ingestAll(api, apiKey, items);
   }
 
   /** Every write acknowledged so far is in the roll-ups: no mark of the project is left. */

@@ -33,7 +33,7 @@ public final class RollupJob implements JobHandler {
   private final ResponseCache cache;
   private final AtomicReference<Double> lagSeconds = new AtomicReference<>(0.0);
 
-  /** {@code cache}: the dashboard answers of each project folded are retired there. */
+  /** {@code cache}: the answers read from roll-ups of each project folded are retired there. */
   public RollupJob(Vertx vertx, Pool pool, ResponseCache cache, MeterRegistry registry) {
     this.rollups = new RollupRepository(pool);
     this.cache = cache;
@@ -60,9 +60,14 @@ public final class RollupJob implements JobHandler {
     return chain;
   }
 
-  /** Folds the project's pending minutes in, then retires its cached dashboard answers. */
+  /**
+   * Folds the project's pending minutes in, then retires its cached answers read from roll-ups:
+   * the dashboard's, and the trace stats (in the family of answers over its trace data).
+   */
   private Future<Void> foldProject(UUID project) {
-    return foldPending(project).compose(v -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project));
+    return foldPending(project)
+        .compose(v -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project))
+        .compose(v -> cache.invalidate(project));
   }
 
   private Future<Void> foldPending(UUID project) {

@@ -70,12 +70,6 @@ public final class RollupStats {
     this.pool = pool;
   }
 
-  /** The project's roll-up version, 0 before its first roll-up: a cached answer's key carries it. */
-  public Future<Long> version(UUID project) {
-    return pool.preparedQuery(RollupStatsSql.VERSION).execute(Tuple.of(project))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("version"));
-  }
-
   /**
    * The {@code limit} largest groups over {@code [from, to)}, most rows first (ties: by key,
    * null last). {@code untimed}: also the spans without a start time (by model, over all time).

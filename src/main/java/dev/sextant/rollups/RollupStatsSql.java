@@ -14,9 +14,6 @@ final class RollupStatsSql {
 
   private RollupStatsSql() {}
 
-  /** The roll-up version of the project (rollup_state): it goes up with every pass that changed them. */
-  static final String VERSION = "SELECT version FROM rollup_state WHERE project_id = $1";
-
   /**
    * The project's minutes in {@code [$2, $3)} marked by writes and not folded in yet, up to
    * {@code $4}, through the marks' primary keys.

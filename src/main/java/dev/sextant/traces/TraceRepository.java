@@ -87,11 +87,6 @@ final class TraceRepository {
         }));
   }
 
-  /** The project's roll-up version (see {@link RollupStats#version}). */
-  Future<Long> rollupVersion(UUID projectId) {
-    return rollupStats.version(projectId);
-  }
-
   /**
    * Stats over {@code [from, to)}; a null bound leaves that side open. Read from the roll-ups,
    * unless the range is shorter than {@link #DIRECT_RANGE}.

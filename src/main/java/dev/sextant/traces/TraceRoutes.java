@@ -109,15 +109,13 @@ public final class TraceRoutes implements Routes {
     OffsetDateTime from = QueryParams.timestamp(ctx, "from");
     OffsetDateTime to = QueryParams.timestamp(ctx, "to");
     UUID project = projectId(ctx);
-    // the roll-up version in the key: an answer read from roll-ups that a later pass changed is
-    // not served again (a pass is no write, so it would not retire the answer otherwise)
-    return traces.rollupVersion(project).compose(version -> {
-      String key = groupBy.param() + "|" + from + "|" + to + "|" + version;
-      return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
-          statsStaleness,
-          () -> traces.stats(project, groupBy, from, to)
-              .map(groups -> TraceJson.stats(groups).encode()));
-    }).compose(body -> Responses.json(ctx, 200, body));
+    // retired by every write of the project's traces, and by every roll-up pass over the project
+    // (dashboard.RollupJob): an answer read from roll-ups that a pass changed is not served again
+    String key = groupBy.param() + "|" + from + "|" + to;
+    return cache.getOrLoad(STATS_CACHE, project, key, cacheConfig.traceStatsTtlSeconds(),
+            statsStaleness,
+            () -> traces.stats(project, groupBy, from, to).map(groups -> TraceJson.stats(groups).encode()))
+        .compose(body -> Responses.json(ctx, 200, body));
   }
 
   /** A trace id from the path; one that cannot exist is simply not found. */

@@ -1,144 +1,253 @@
-import java.io.IOException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * The load of scripts/failover-test, through HAProxy: a quarter acknowledged ingest (one trace per
- * request, each acknowledged id written down), the rest reads. Runs until the stop file appears,
- * then waits for the requests in flight and prints one RESULT line.
+ * request, each acknowledged id written down), the rest reads, at a fixed rate (open loop: a
+ * request is due at its time whatever the answers before it) over a bounded pool of keep-alive
+ * connections, as a real client fleet behind a proxy would send. Run with the server's jar on the
+ * class path (it brings Vert.x and HdrHistogram):
  *
- *   java FailoverLoad.java setup BASE                          prints an API key
- *   java FailoverLoad.java run BASE KEY RATE ACKED STOP LABEL  the load
+ *   java -cp target/sextant.jar FailoverLoad.java setup BASE            prints an API key, a project
+ *   java -cp target/sextant.jar FailoverLoad.java run BASE KEY RATE WARMUP ACKED STOP LABEL
+ *
+ * {@code run} sends WARMUP seconds of load first (acknowledged ids recorded, nothing counted: three
+ * just-started JVMs share two cores while their JIT compilers work), then counts until the STOP
+ * file appears, waits for the requests in flight and prints one RESULT line. The rate rises from
+ * zero over the warm-up. A request that could not be sent within 2 s (all 64 connections busy),
+ * or whose 2xx came more than 5 s after its due time, counts as failed: what a client
+ * with a deadline would see of a cluster that cannot keep up. Latency is from the due time.
  */
 public class FailoverLoad {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private static final int MAX_IN_FLIGHT = 4000;
+  private static final int CONNECTIONS = 64;
+  private static final long TIMEOUT_MS = 15_000;
+  /**
+   * A request that has no connection this long after it is issued (all 64 busy) is not sent: the
+   * client gives up, as SDKs with a deadline do, instead of queueing without bound.
+   */
+  private static final int MAX_WAIT_MS = 2_000;
+  /** A 2xx later than this after its due time counts as failed: the client had given up. */
+  private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(5);
+  private static final List<String> READS = List.of("/api/v1/traces?limit=20", "/api/v1/project",
+      "/api/v1/model-configs", "/api/v1/traces?limit=5");
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientAgent http = vertx.createHttpClient(
+      new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+      new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+  private final String base;
+
+  private FailoverLoad(String base) {
+    this.base = base;
+  }
 
   public static void main(String[] args) throws Exception {
+    FailoverLoad load = new FailoverLoad(args[1]);
     if (args[0].equals("setup")) {
-      System.out.println(setup(args[1]));
+      System.out.println(load.setup().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
     } else {
-      run(args[1], args[2], Integer.parseInt(args[3]), Path.of(args[4]), Path.of(args[5]), args[6]);
+      load.new Run(args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]),
+          Path.of(args[6]), args[7]).start();
     }
-  }
-
-  private static String post(String url, String token, String json) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return r.body();
-  }
-
-  private static String field(String json, String name) {
-    int at = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
-    return json.substring(at, json.indexOf('"', at));
-  }
-
-  private static String setup(String base) throws Exception {
-    String email = "failover-" + UUID.randomUUID() + "@example.com";
-    String creds = "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}";
-    post(base + "/api/v1/auth/signup", null, creds.replace("}", ",\"name\":\"Failover\"}"));
-    String session = field(post(base + "/api/v1/auth/login", null, creds), "token");
-    String project = field(post(base + "/api/v1/projects", session, "{\"name\":\"failover\"}"), "id");
-    String key = field(post(base + "/api/v1/projects/" + project + "/api-keys", session,
-        "{\"name\":\"failover\"}"), "key");
-    return key + " " + project;
-  }
-
-  private static void run(String base, String key, int rate, Path ackedFile, Path stop, String label)
-      throws Exception {
-    String run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-    AtomicLong sent = new AtomicLong();
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicLong inFlight = new AtomicLong();
-    AtomicLong skipped = new AtomicLong();
-    ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    List<String> reads = List.of("/api/v1/traces?limit=20", "/api/v1/project",
-        "/api/v1/model-configs", "/api/v1/traces?limit=5");
-    long started = System.nanoTime();
-    long due = 0;
-    long lastReport = started;
-    while (!Files.exists(stop)) {
-      long elapsed = System.nanoTime() - started;
-      long target = elapsed * rate / 1_000_000_000L;
-      for (; due < target; due++) {
-        if (inFlight.get() >= MAX_IN_FLIGHT) {
-          skipped.incrementAndGet();
-          continue;
-        }
-        long n = due;
-        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(TIMEOUT)
-            .header("Authorization", "Bearer " + key);
-        String id = null;
-        if (n % 4 == 0) {
-          id = run + "-" + n;
-          b.uri(URI.create(base + "/api/v1/ingest")).header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[{\"type\":\"trace\",\"body\":{\"id\":\""
-                  + id + "\",\"name\":\"failover\",\"input\":{\"n\":" + n + "}}}]}"));
-        } else {
-          b.uri(URI.create(base + reads.get((int) (n % reads.size())))).GET();
-        }
-        String ingested = id;
-        sent.incrementAndGet();
-        inFlight.incrementAndGet();
-        HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-          inFlight.decrementAndGet();
-          if (e == null && r.statusCode() / 100 == 2
-              && (ingested == null || r.body().contains("\"status\":201"))) {
-            ok.incrementAndGet();
-            if (ingested != null) {
-              acked.add(ingested);
-            }
-          } else {
-            failed.incrementAndGet();
-            if (failures.size() < 20) {
-              failures.add(e != null ? e.toString() : r.statusCode() + " " + r.uri().getPath());
-            }
-          }
-        });
-      }
-      if (System.nanoTime() - lastReport > 5_000_000_000L) {
-        lastReport = System.nanoTime();
-        System.err.printf("  %s: %d sent, %d ok, %d failed, %d in flight%s%n", label, sent.get(),
-            ok.get(), failed.get(), inFlight.get(),
-            failures.isEmpty() ? "" : " (first failure: " + failures.peek() + ")");
-      }
-      Thread.sleep(1);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    long deadline = System.nanoTime() + TIMEOUT.toNanos() + 5_000_000_000L;
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(ackedFile))) {
-      acked.forEach(out::println);
-    }
-    failures.forEach(f -> System.err.println("  failed: " + f));
-    long answered = ok.get() + failed.get();
-    System.out.printf("RESULT %s sent=%d ok=%d failed=%d unanswered=%d skipped=%d acked=%d rate=%.0f/s ratio=%.5f%n",
-        label, sent.get(), ok.get(), failed.get(), sent.get() - answered, skipped.get(), acked.size(),
-        sent.get() / seconds, sent.get() == 0 ? 0.0 : (double) ok.get() / sent.get());
     System.exit(0);
+  }
+
+  private Future<Buffer> send(HttpMethod method, String path, String token, String json) {
+    RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(base + path)
+        .setIdleTimeout(TIMEOUT_MS);
+    if (token != null) {
+      options.putHeader("Authorization", "Bearer " + token);
+    }
+    if (json != null) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    return http.request(options.setConnectTimeout(MAX_WAIT_MS))
+        .recover(failure -> Future.failedFuture(new NotSent(failure)))
+        .compose(request -> json == null ? request.send() : request.send(json))
+        .compose(response -> response.body().compose(body -> response.statusCode() / 100 == 2
+            ? Future.succeededFuture(body)
+            : Future.failedFuture(response.statusCode() + " " + path + ": " + body)));
+  }
+
+  private Future<String> setup() {
+    JsonObject creds = new JsonObject().put("email", "failover-" + UUID.randomUUID() + "@example.com")
+        .put("password", "correct horse battery");
+    return send(HttpMethod.POST, "/api/v1/auth/signup", null, creds.copy().put("name", "Failover").encode())
+        .compose(x -> send(HttpMethod.POST, "/api/v1/auth/login", null, creds.encode()))
+        .map(body -> body.toJsonObject().getString("token"))
+        .compose(session -> send(HttpMethod.POST, "/api/v1/projects", session, "{\"name\":\"failover\"}")
+            .map(body -> body.toJsonObject().getString("id"))
+            .compose(project -> send(HttpMethod.POST, "/api/v1/projects/" + project + "/api-keys",
+                    session, "{\"name\":\"failover\"}")
+                .map(body -> body.toJsonObject().getString("key") + " " + project)));
+  }
+
+  /** The request never had a connection: nothing was sent. */
+  private static final class NotSent extends RuntimeException {
+    NotSent(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  private final class Run {
+    private final String key;
+    private final int rate;
+    private final long warmupNs;
+    private final Path ackedFile;
+    private final Path stop;
+    private final String label;
+    private final String prefix;
+    private final AtomicLong due = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong tooSlow = new AtomicLong();
+    private final ConcurrentHistogram latencyUs = new ConcurrentHistogram(3);
+    private final ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private volatile boolean counting;
+
+    Run(String key, int rate, int warmupSeconds, Path ackedFile, Path stop, String label) {
+      this.key = key;
+      this.rate = rate;
+      this.warmupNs = TimeUnit.SECONDS.toNanos(warmupSeconds);
+      this.ackedFile = ackedFile;
+      this.stop = stop;
+      this.label = label;
+      this.prefix = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    void start() throws Exception {
+      long started = System.nanoTime();
+      long[] countedFrom = {started + warmupNs};
+      long lastReport = started;
+      // one periodic timer on one event loop issues the due requests: the schedule never waits
+      // for an answer
+      long timer = vertx.setPeriodic(1, id -> {
+        long target = requestsDueBy(System.nanoTime() - started);
+        for (long n = due.get(); n < target; n = due.incrementAndGet()) {
+          issue(n, started + dueAfter(n));
+        }
+      });
+      while (System.nanoTime() < countedFrom[0]) {
+        Thread.sleep(50);
+      }
+      counting = true;
+      System.err.printf("  %s: warm-up over, counting%n", label);
+      while (!Files.exists(stop)) {
+        if (System.nanoTime() - lastReport > 5_000_000_000L) {
+          lastReport = System.nanoTime();
+          System.err.printf("  %s: %d sent, %d ok, %d errors, %d not sent, %d too slow, %d in flight%s%n",
+              label, sent.get(), ok.get(), failed.get(), late.get(), tooSlow.get(), inFlight.get(),
+              failures.isEmpty() ? "" : " (first failure: " + failures.peek() + ")");
+        }
+        Thread.sleep(50);
+      }
+      counting = false;
+      vertx.cancelTimer(timer);
+      double seconds = (System.nanoTime() - countedFrom[0]) / 1e9;
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS + 5_000);
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(ackedFile))) {
+        acked.forEach(out::println);
+      }
+      failures.forEach(f -> System.err.println("  failed: " + f));
+      long all = sent.get() + late.get();
+      long unanswered = sent.get() - ok.get() - failed.get() - tooSlow.get();
+      System.out.printf("RESULT %s sent=%d ok=%d failed=%d errors=%d not_sent=%d too_slow=%d"
+              + " unanswered=%d acked=%d rate=%.0f/s p50=%.1fms p99=%.1fms max=%.1fms ratio=%.5f%n",
+          label, all, ok.get(), all - ok.get(), failed.get(), late.get(), tooSlow.get(), unanswered,
+          acked.size(), all / seconds, latencyUs.getValueAtPercentile(50) / 1e3,
+          latencyUs.getValueAtPercentile(99) / 1e3, latencyUs.getMaxValue() / 1e3,
+          all == 0 ? 0.0 : (double) ok.get() / all);
+    }
+
+    /**
+     * Requests due in the first {@code ns} nanoseconds: the rate rises linearly from zero over the
+     * warm-up (cold JVMs would otherwise start with a backlog that the counted part inherits),
+     * then stays at {@code rate}.
+     */
+    private long requestsDueBy(long ns) {
+      double seconds = ns / 1e9;
+      double warmup = warmupNs / 1e9;
+      return (long) (seconds < warmup
+          ? rate * seconds * seconds / (2 * warmup)
+          : rate * (warmup / 2 + seconds - warmup));
+    }
+
+    /** When request {@code n} is due, in nanoseconds from the start (the inverse of the above). */
+    private long dueAfter(long n) {
+      double warmup = warmupNs / 1e9;
+      double rampRequests = rate * warmup / 2;
+      double seconds = n < rampRequests
+          ? Math.sqrt(2 * warmup * n / rate)
+          : warmup + (n - rampRequests) / rate;
+      return (long) (seconds * 1e9);
+    }
+
+    /** Request number {@code n}, due at {@code dueAt}: every fourth an ingest of one new trace. */
+    private void issue(long n, long dueAt) {
+      boolean counted = counting;
+      String id = n % 4 == 0 ? prefix + "-" + n : null;
+      Future<Buffer> answer = id == null
+          ? send(HttpMethod.GET, READS.get((int) (n % READS.size())), key, null)
+          : send(HttpMethod.POST, "/api/v1/ingest", key, "{\"batch\":[{\"type\":\"trace\",\"body\":{\"id\":\""
+              + id + "\",\"name\":\"failover\",\"input\":{\"n\":" + n + "}}}]}");
+      inFlight.incrementAndGet();
+      if (counted) {
+        sent.incrementAndGet();
+      }
+      answer.onComplete(result -> {
+        inFlight.decrementAndGet();
+        if (result.failed() && result.cause() instanceof NotSent) {
+          if (counted) {
+            late.incrementAndGet();
+            sent.decrementAndGet();
+          }
+          return;
+        }
+        boolean accepted = result.succeeded()
+            && (id == null || result.result().toString().contains("\"status\":201"));
+        if (accepted && id != null) {
+          acked.add(id); // recorded in the warm-up too: every acknowledged item must be stored
+        }
+        if (!counted) {
+          return;
+        }
+        long latencyNs = System.nanoTime() - dueAt;
+        latencyUs.recordValue(Math.max(0, latencyNs / 1_000));
+        if (accepted && latencyNs > DEADLINE_NS) {
+          tooSlow.incrementAndGet();
+        } else if (accepted) {
+          ok.incrementAndGet();
+        } else {
+          failed.incrementAndGet();
+          if (failures.size() < 20) {
+            failures.add(result.failed() ? String.valueOf(result.cause()) : "ingest not 201: " + result.result());
+          }
+        }
+      });
+    }
   }
 }

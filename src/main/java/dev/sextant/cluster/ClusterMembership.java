@@ -56,6 +56,21 @@ public final class ClusterMembership {
     return manager == null || member();
   }
 
+  /**
+   * The members this instance sees, itself included: 1 when standalone, 0 while it is out of its
+   * cluster (the {@code sextant_cluster_members} gauge).
+   */
+  public int members() {
+    if (manager == null) {
+      return 1;
+    }
+    try {
+      return member() ? manager.getHazelcastInstance().getCluster().getMembers().size() : 0;
+    } catch (RuntimeException e) {
+      return 0; // the member shut down between the two calls
+    }
+  }
+
   /** Whether the Hazelcast member runs (it stops when Vert.x leaves, or on a fatal split). */
   private boolean member() {
     try {

@@ -46,6 +46,9 @@ public record Services(
     Gauge.builder("sextant.ready", lifecycle, l -> l.isReady() ? 1 : 0)
         .description("1 while /health/ready answers 200 (as of its last probe; draining at once)")
         .register(registry);
+    Gauge.builder("sextant.cluster.members", membership, ClusterMembership::members)
+        .description("Members this instance sees in its cluster, itself included (1 standalone, 0 out of it)")
+        .register(registry);
     CacheMetrics cacheMetrics = new CacheMetrics(registry);
     ClusterBus bus = new ClusterBus(vertx);
     return new Services(config, pool, redis, resilient, registry, lifecycle, cacheMetrics,

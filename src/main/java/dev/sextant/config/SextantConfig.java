@@ -71,9 +71,11 @@ public record SextantConfig(
 
   /**
    * {@code rollupDelayMs}: a roll-up pass is queued this long after a write, at most one per this
-   * time per instance; {@code cacheTtlSeconds}: lifetime of a cached dashboard answer.
+   * time per instance; {@code rollupPauseFactor}: a pass queued after writes waits this many times
+   * the last pass's duration before it runs; {@code cacheTtlSeconds}: lifetime of a cached
+   * dashboard answer.
    */
-  public record DashboardConfig(long rollupDelayMs, int cacheTtlSeconds) {}
+  public record DashboardConfig(long rollupDelayMs, double rollupPauseFactor, int cacheTtlSeconds) {}
 
   public record CacheConfig(boolean enabled, int traceDetailTtlSeconds, int traceStatsTtlSeconds,
       int traceStatsMaxStaleSeconds, long traceStatsStaleIfSlowerThanMs, long nearCacheTtlMs,
@@ -217,6 +219,7 @@ public record SextantConfig(
         jobsConfig(root.section("jobs")),
         new DashboardConfig(
             root.section("dashboard").longInteger("rollup_delay_ms"),
+            root.section("dashboard").decimal("rollup_pause_factor"),
             root.section("dashboard").integer("cache_ttl_seconds")),
         retentionConfig(root.section("retention")),
         clusterConfig(root.section("cluster")),

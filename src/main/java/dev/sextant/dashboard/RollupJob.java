@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ public final class RollupJob implements JobHandler {
   private final RollupRepository rollups;
   private final ResponseCache cache;
   private final AtomicReference<Double> lagSeconds = new AtomicReference<>(0.0);
+  private final AtomicLong lastPassNanos = new AtomicLong();
 
   /** {@code cache}: the answers read from roll-ups of each project folded are retired there. */
   public RollupJob(Vertx vertx, Pool pool, ResponseCache cache, MeterRegistry registry) {
@@ -46,10 +49,19 @@ public final class RollupJob implements JobHandler {
 
   @Override
   public Future<Void> handle(Job job) {
+    long started = System.nanoTime();
     return rollups.takeMarks()
         .compose(v -> rollups.pendingProjects())
         .compose(this::foldAll)
-        .andThen(done -> refreshLag());
+        .andThen(done -> {
+          lastPassNanos.set(System.nanoTime() - started);
+          refreshLag();
+        });
+  }
+
+  /** How long this instance's last pass took (0 before the first): {@link RollupTrigger} paces by it. */
+  public long lastPassMs() {
+    return TimeUnit.NANOSECONDS.toMillis(lastPassNanos.get());
   }
 
   private Future<Void> foldAll(List<UUID> projects) {

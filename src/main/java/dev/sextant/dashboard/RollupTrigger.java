@@ -1,12 +1,14 @@
 package dev.sextant.dashboard;
 
 import dev.sextant.jobs.JobQueue;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * key so that the cluster holds at most one such job waiting or running. When one is already
  * there the queue refuses the new one, which may be a pass already past these writes' marks: the
  * trigger then tries again after {@code delayMs} until a job is queued.
+ *
+ * <p>A queued pass is due after {@code pauseMs} (the last pass's duration times
+ * {@code dashboard.rollup_pause_factor}): a pass recomputes whole minutes, so under sustained
+ * ingest back-to-back passes would re-read the current minute over and over, taking a database
+ * connection's whole time from ingest. The pause bounds that share to 1 / (1 + factor).
  */
 public final class RollupTrigger implements Consumer<UUID> {
 
@@ -26,15 +33,18 @@ public final class RollupTrigger implements Consumer<UUID> {
   private final Vertx vertx;
   private final JobQueue queue;
   private final long delayMs;
+  private final LongSupplier pauseMs;
   private final int maxAttempts;
   /** A timer is set, or a job being queued: writes until then are covered by it. */
   private final AtomicBoolean armed = new AtomicBoolean();
   private final AtomicLong writes = new AtomicLong();
 
-  public RollupTrigger(Vertx vertx, JobQueue queue, long delayMs, int maxAttempts) {
+  public RollupTrigger(Vertx vertx, JobQueue queue, long delayMs, LongSupplier pauseMs,
+      int maxAttempts) {
     this.vertx = vertx;
     this.queue = queue;
     this.delayMs = Math.max(1, delayMs);
+    this.pauseMs = pauseMs;
     this.maxAttempts = maxAttempts;
   }
 
@@ -49,19 +59,22 @@ public final class RollupTrigger implements Consumer<UUID> {
 
   private void enqueue() {
     long seen = writes.get();
-    queue.enqueue(RollupJob.KIND, new JsonObject(), DEDUP_KEY, 0, maxAttempts).onComplete(ar -> {
-      if (ar.succeeded() && ar.result() != null) {
-        armed.set(false);
-        // writes told while the job was being queued may have committed after its pass began
-        if (writes.get() != seen) {
-          accept(null);
-        }
-        return;
+    queue.enqueue(RollupJob.KIND, new JsonObject(), DEDUP_KEY, pauseMs.getAsLong(), maxAttempts)
+        .onComplete(ar -> queued(ar, seen));
+  }
+
+  private void queued(AsyncResult<UUID> ar, long seen) {
+    if (ar.succeeded() && ar.result() != null) {
+      armed.set(false);
+      // writes told while the job was being queued may have committed after its pass began
+      if (writes.get() != seen) {
+        accept(null);
       }
-      if (ar.failed()) {
-        log.warn("queueing a dashboard roll-up failed, trying again: {}", ar.cause().getMessage());
-      }
-      vertx.setTimer(delayMs, id -> enqueue());
-    });
+      return;
+    }
+    if (ar.failed()) {
+      log.warn("queueing a dashboard roll-up failed, trying again: {}", ar.cause().getMessage());
+    }
+    vertx.setTimer(delayMs, id -> enqueue());
   }
 }

@@ -57,10 +57,11 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     jobHandlers.put(EvaluationHandler.KIND, new EvaluationHandler(services.pool(),
         vertx.createSharedWorkerExecutor("sextant-evaluators", Runtime.getRuntime().availableProcessors()),
         services.registry()));
-    jobHandlers.put(RollupJob.KIND, new RollupJob(vertx, services.pool(), services.cache(),
-        services.registry()));
-    RollupTrigger rollupTrigger = new RollupTrigger(vertx, jobQueue,
-        config.dashboard().rollupDelayMs(), config.jobs().maxAttempts());
+    RollupJob rollupJob = new RollupJob(vertx, services.pool(), services.cache(), services.registry());
+    jobHandlers.put(RollupJob.KIND, rollupJob);
+    RollupTrigger rollupTrigger = new RollupTrigger(vertx, jobQueue, config.dashboard().rollupDelayMs(),
+        () -> Math.round(config.dashboard().rollupPauseFactor() * rollupJob.lastPassMs()),
+        config.jobs().maxAttempts());
     IngestService ingest = new IngestService(services.pool(), services.registry(), services.cache(),
         rollupTrigger);
     // retention runs each resource's clean-up in turn: a resource with rows of its own to expire

@@ -30,20 +30,15 @@ import org.HdrHistogram.ConcurrentHistogram;
  * {@code run} sends WARMUP seconds of load first (acknowledged ids recorded, nothing counted: three
  * just-started JVMs share two cores while their JIT compilers work), then counts until the STOP
  * file appears, waits for the requests in flight and prints one RESULT line. The rate rises from
- * zero over the warm-up. A request that could not be sent within 2 s (all 64 connections busy),
- * or whose 2xx came more than 5 s after its due time, counts as failed: what a client
- * with a deadline would see of a cluster that cannot keep up. Latency is from the due time.
+ * zero over the warm-up. Requests beyond what 64 connections carry wait for one, so latency, taken
+ * from each request's due time, shows a cluster that falls behind; the share of requests answered
+ * 2xx within 5 s of their due time is printed beside the success ratio.
  */
 public class FailoverLoad {
 
   private static final int CONNECTIONS = 64;
   private static final long TIMEOUT_MS = 15_000;
-  /**
-   * A request that has no connection this long after it is issued (all 64 busy) is not sent: the
-   * client gives up, as SDKs with a deadline do, instead of queueing without bound.
-   */
-  private static final int MAX_WAIT_MS = 2_000;
-  /** A 2xx later than this after its due time counts as failed: the client had given up. */
+  /** A 2xx later than this after its due time is counted apart: a client with a deadline gave up. */
   private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(5);
   private static final List<String> READS = List.of("/api/v1/traces?limit=20", "/api/v1/project",
       "/api/v1/model-configs", "/api/v1/traces?limit=5");
@@ -78,8 +73,7 @@ public class FailoverLoad {
     if (json != null) {
       options.putHeader("Content-Type", "application/json");
     }
-    return http.request(options.setConnectTimeout(MAX_WAIT_MS))
-        .recover(failure -> Future.failedFuture(new NotSent(failure)))
+    return http.request(options)
         .compose(request -> json == null ? request.send() : request.send(json))
         .compose(response -> response.body().compose(body -> response.statusCode() / 100 == 2
             ? Future.succeededFuture(body)
@@ -99,13 +93,6 @@ public class FailoverLoad {
                 .map(body -> body.toJsonObject().getString("key") + " " + project)));
   }
 
-  /** The request never had a connection: nothing was sent. */
-  private static final class NotSent extends RuntimeException {
-    NotSent(Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
-    }
-  }
-
   private final class Run {
     private final String key;
     private final int rate;
@@ -119,7 +106,6 @@ public class FailoverLoad {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong late = new AtomicLong();
     private final AtomicLong tooSlow = new AtomicLong();
     private final ConcurrentHistogram latencyUs = new ConcurrentHistogram(3);
     private final ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
@@ -156,8 +142,8 @@ public class FailoverLoad {
       while (!Files.exists(stop)) {
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();
-          System.err.printf("  %s: %d sent, %d ok, %d errors, %d not sent, %d too slow, %d in flight%s%n",
-              label, sent.get(), ok.get(), failed.get(), late.get(), tooSlow.get(), inFlight.get(),
+          System.err.printf("  %s: %d sent, %d ok (%d after 5 s), %d failed, %d in flight%s%n",
+              label, sent.get(), ok.get(), tooSlow.get(), failed.get(), inFlight.get(),
               failures.isEmpty() ? "" : " (first failure: " + failures.peek() + ")");
         }
         Thread.sleep(50);
@@ -173,14 +159,14 @@ public class FailoverLoad {
         acked.forEach(out::println);
       }
       failures.forEach(f -> System.err.println("  failed: " + f));
-      long all = sent.get() + late.get();
-      long unanswered = sent.get() - ok.get() - failed.get() - tooSlow.get();
-      System.out.printf("RESULT %s sent=%d ok=%d failed=%d errors=%d not_sent=%d too_slow=%d"
-              + " unanswered=%d acked=%d rate=%.0f/s p50=%.1fms p99=%.1fms max=%.1fms ratio=%.5f%n",
-          label, all, ok.get(), all - ok.get(), failed.get(), late.get(), tooSlow.get(), unanswered,
-          acked.size(), all / seconds, latencyUs.getValueAtPercentile(50) / 1e3,
-          latencyUs.getValueAtPercentile(99) / 1e3, latencyUs.getMaxValue() / 1e3,
-          all == 0 ? 0.0 : (double) ok.get() / all);
+      long all = sent.get();
+      long unanswered = all - ok.get() - failed.get();
+      System.out.printf("RESULT %s sent=%d ok=%d failed=%d unanswered=%d too_slow=%d acked=%d"
+              + " rate=%.0f/s p50=%.1fms p99=%.1fms max=%.1fms ratio=%.5f within_5s=%.5f%n",
+          label, all, ok.get(), failed.get(), unanswered, tooSlow.get(), acked.size(), all / seconds,
+          latencyUs.getValueAtPercentile(50) / 1e3, latencyUs.getValueAtPercentile(99) / 1e3,
+          latencyUs.getMaxValue() / 1e3, all == 0 ? 0.0 : (double) ok.get() / all,
+          all == 0 ? 0.0 : (double) (ok.get() - tooSlow.get()) / all);
     }
 
     /**
@@ -220,13 +206,6 @@ public class FailoverLoad {
       }
       answer.onComplete(result -> {
         inFlight.decrementAndGet();
-        if (result.failed() && result.cause() instanceof NotSent) {
-          if (counted) {
-            late.incrementAndGet();
-            sent.decrementAndGet();
-          }
-          return;
-        }
         boolean accepted = result.succeeded()
             && (id == null || result.result().toString().contains("\"status\":201"));
         if (accepted && id != null) {
@@ -239,7 +218,8 @@ public class FailoverLoad {
         latencyUs.recordValue(Math.max(0, latencyNs / 1_000));
         if (accepted && latencyNs > DEADLINE_NS) {
           tooSlow.incrementAndGet();
-        } else if (accepted) {
+        }
+        if (accepted) {
           ok.incrementAndGet();
         } else {
           failed.incrementAndGet();

@@ -167,9 +167,4 @@ final class RollupSql {
   static final String TRACE_HOURS_OF_DAYS =
       TRACE_ROWS_WITHIN.formatted(Rollups.HOUR, "day", Rollups.TRACE_DIMENSIONS_ARRAY);
   static final String MODEL_HOURS_OF_DAYS = MODEL_ROWS_WITHIN.formatted(Rollups.HOUR, "day");
-
-  /** The project's roll-ups changed: its dashboard answers cached under the old version retire. */
-  static final String BUMP_VERSION = """
-      INSERT INTO rollup_state AS s (project_id, version, folded_at) VALUES ($1, 1, now())
-      ON CONFLICT (project_id) DO UPDATE SET version = s.version + 1, folded_at = now()""";
 }

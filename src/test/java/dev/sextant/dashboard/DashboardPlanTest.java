@@ -30,7 +30,7 @@ class DashboardPlanTest {
 
   private static final String PROJECT = PlanFixture.PROJECT;
   private static final Instant NOW = Instant.parse("2026-11-30T12:34:56Z");
-  private static final List<String> ROLLUPS = List.of("rollup_traces", "rollup_models", "rollup_state");
+  private static final List<String> ROLLUPS = List.of("rollup_traces", "rollup_models");
   private static String url;
 
   @BeforeAll
@@ -66,12 +66,7 @@ class DashboardPlanTest {
                                      input_tokens, output_tokens, cost, latency)
           SELECT p.id, w.seconds, w.bucket, 'model-' || m, 40, 1, 400, 40, 0.04, s.latency
             FROM projects_seeded p, widths w, sketch s, generate_series(1, 8) m""");
-      // and the roll-up state of 50 000 projects
-      st.execute("""
-          INSERT INTO rollup_state (project_id, version, folded_at)
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 1, now()
-            FROM generate_series(1, 50000) p""");
-      st.execute("VACUUM ANALYZE rollup_traces, rollup_models, rollup_state");
+      st.execute("VACUUM ANALYZE rollup_traces, rollup_models");
     }
   }
 

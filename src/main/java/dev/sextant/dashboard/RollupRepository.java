@@ -89,9 +89,7 @@ final class RollupRepository {
                   RollupSql.TRACE_MINUTES_OF_HOURS, RollupSql.MODEL_MINUTES_OF_HOURS))
               .compose(v -> recomputeFromRows(conn, project, DAY, days,
                   RollupSql.TRACE_HOURS_OF_DAYS, RollupSql.MODEL_HOURS_OF_DAYS))
-              .compose(v -> Future.all(
-                  conn.preparedQuery(RollupSql.DELETE_PENDING).execute(byMinutes),
-                  conn.preparedQuery(RollupSql.BUMP_VERSION).execute(Tuple.of(project))))
+              .compose(v -> conn.preparedQuery(RollupSql.DELETE_PENDING).execute(byMinutes))
               .map(minutes.size());
         }));
   }

@@ -1,8 +1,6 @@
 package dev.sextant.dashboard;
 
 import static dev.sextant.tracemodel.TraceDerivations.LATENCY_MS_DOUBLE;
-import static dev.sextant.tracemodel.TraceDerivations.MAX_BIGINT;
-import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
 
 import dev.sextant.rollups.LatencySketch;
 import dev.sextant.rollups.Rollups;
@@ -57,9 +55,7 @@ final class RollupSql {
    */
   static final String TRACE_MINUTES = """
       WITH b AS (
-        SELECT m.start AS bucket, t.name, t.user_id, t.release, %1$s AS bin, count(*) AS n,
-               count(*) FILTER (WHERE t.is_error) AS errors, sum(t.input_tokens) AS input_tokens,
-               sum(t.output_tokens) AS output_tokens, sum(t.total_cost) AS cost
+        SELECT m.start AS bucket, t.name, t.user_id, t.release, %1$s
           FROM unnest($2::timestamptz[]) AS m(start)
           CROSS JOIN LATERAL (
             SELECT name, user_id, release, is_error, input_tokens, output_tokens, total_cost,
@@ -73,16 +69,10 @@ final class RollupSql {
                   WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
              CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
                   WHEN GROUPING(release) = 0 THEN release END AS key,
-             sum(n)::bigint AS count,
-             sum(errors)::bigint AS errors,
-             LEAST(sum(input_tokens), %2$s)::bigint AS input_tokens,
-             LEAST(sum(output_tokens), %2$s)::bigint AS output_tokens,
-             sum(cost)::float8 AS cost,
-             array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
-             array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
+             %2$s
         FROM b
        GROUP BY GROUPING SETS ((bucket), (bucket, name), (bucket, user_id), (bucket, release))""".formatted(
-      LatencySketch.binOf("t.latency"), MAX_BIGINT, LATENCY_MS_DOUBLE);
+      Rollups.TRACE_BINS, Rollups.BINNED_SUMS, LATENCY_MS_DOUBLE);
 
   /**
    * The spans of the minutes {@code $2} of project {@code $1}, by start time and model, each
@@ -90,11 +80,7 @@ final class RollupSql {
    */
   static final String MODEL_MINUTES = """
       WITH b AS (
-        SELECT m.start AS bucket, s.model, %1$s AS bin, count(*) AS n,
-               count(*) FILTER (WHERE %2$s) AS errors,
-               COALESCE(sum(s.input_tokens), 0) AS input_tokens,
-               COALESCE(sum(s.output_tokens), 0) AS output_tokens,
-               COALESCE(sum(s.cost_usd), 0) AS cost
+        SELECT m.start AS bucket, s.model, %1$s
           FROM unnest($2::timestamptz[]) AS m(start)
           CROSS JOIN LATERAL (
             SELECT model, duration_ms, status, input_tokens, output_tokens, cost_usd
@@ -102,15 +88,9 @@ final class RollupSql {
              WHERE project_id = $1 AND start_time >= m.start AND start_time < m.start + interval '1 minute'
             OFFSET 0) s
          GROUP BY 1, 2, 3)
-      SELECT bucket, model, sum(n)::bigint AS count, sum(errors)::bigint AS errors,
-             LEAST(sum(input_tokens), %3$s)::bigint AS input_tokens,
-             LEAST(sum(output_tokens), %3$s)::bigint AS output_tokens,
-             sum(cost)::float8 AS cost,
-             array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
-             array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
+      SELECT bucket, model, %2$s
         FROM b
-       GROUP BY bucket, model""".formatted(LatencySketch.binOf("s.duration_ms"),
-      spanFailed("s.status"), MAX_BIGINT);
+       GROUP BY bucket, model""".formatted(Rollups.SPAN_BINS, Rollups.BINNED_SUMS);
 
   /** Removes the trace roll-ups of width {@code $2} of the buckets {@code $3}. */
   static final String DELETE_TRACE_ROWS = """
@@ -141,41 +121,36 @@ final class RollupSql {
              AS r(bucket, model, spans, errors, input_tokens, output_tokens, cost, latency)""";
 
   /**
-   * The rows {@code %1$s} seconds wide within the {@code %2$s} buckets {@code $2} (each a start),
-   * to fold into rows of that width.
+   * The rows {@code seconds} wide of the roll-up {@code table} within the {@code unit} buckets
+   * {@code $2} (each a start), to fold into rows of that unit: each bucket's start as
+   * {@code hour}, then the {@code columns} (and only the rows matching {@code filter}).
    */
-  private static final String TRACE_ROWS_WITHIN = """
-      SELECT h.start AS hour, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
-             r.output_tokens, r.cost, r.latency
-        FROM unnest($2::timestamptz[]) AS h(start)
-        CROSS JOIN LATERAL (
-          SELECT * FROM rollup_traces
-           WHERE project_id = $1 AND bucket_seconds = %1$s AND dimension = ANY('%3$s'::text[])
-             AND bucket >= h.start AND bucket < h.start + interval '1 %2$s'
-          OFFSET 0) r""";
+  private static String rowsWithin(String table, String columns, String filter, int seconds,
+      String unit) {
+    return """
+        SELECT h.start AS hour, %2$s, r.errors, r.input_tokens, r.output_tokens, r.cost, r.latency
+          FROM unnest($2::timestamptz[]) AS h(start)
+          CROSS JOIN LATERAL (
+            SELECT * FROM %1$s
+             WHERE project_id = $1 AND bucket_seconds = %4$s %3$s
+               AND bucket >= h.start AND bucket < h.start + interval '1 %5$s'
+            OFFSET 0) r""".formatted(table, columns, filter, seconds, unit);
+  }
 
-  private static final String MODEL_ROWS_WITHIN = """
-      SELECT h.start AS hour, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost,
-             r.latency
-        FROM unnest($2::timestamptz[]) AS h(start)
-        CROSS JOIN LATERAL (
-          SELECT * FROM rollup_models
-           WHERE project_id = $1 AND bucket_seconds = %1$s
-             AND bucket >= h.start AND bucket < h.start + interval '1 %2$s'
-          OFFSET 0) r""";
+  private static String traceRowsWithin(int seconds, String unit) {
+    return rowsWithin("rollup_traces", "r.dimension, r.key, r.traces",
+        "AND dimension = ANY('%s'::text[])".formatted(Rollups.TRACE_DIMENSIONS_ARRAY), seconds, unit);
+  }
+
+  private static String modelRowsWithin(int seconds, String unit) {
+    return rowsWithin("rollup_models", "r.model, r.spans", "", seconds, unit);
+  }
 
   /** The minute rows of the hours {@code $2} (each an hour's start), to fold into hour rows. */
-  static final String TRACE_MINUTES_OF_HOURS =
-      TRACE_ROWS_WITHIN.formatted(Rollups.MINUTE, "hour", Rollups.TRACE_DIMENSIONS_ARRAY);
-  static final String MODEL_MINUTES_OF_HOURS = MODEL_ROWS_WITHIN.formatted(Rollups.MINUTE, "hour");
+  static final String TRACE_MINUTES_OF_HOURS = traceRowsWithin(Rollups.MINUTE, "hour");
+  static final String MODEL_MINUTES_OF_HOURS = modelRowsWithin(Rollups.MINUTE, "hour");
 
   /** The hour rows of the days {@code $2} (each a UTC day's start), to fold into day rows. */
-  static final String TRACE_HOURS_OF_DAYS =
-      TRACE_ROWS_WITHIN.formatted(Rollups.HOUR, "day", Rollups.TRACE_DIMENSIONS_ARRAY);
-  static final String MODEL_HOURS_OF_DAYS = MODEL_ROWS_WITHIN.formatted(Rollups.HOUR, "day");
-
-  /** The project's roll-ups changed: its dashboard answers cached under the old version retire. */
-  static final String BUMP_VERSION = """
-      INSERT INTO rollup_state AS s (project_id, version, folded_at) VALUES ($1, 1, now())
-      ON CONFLICT (project_id) DO UPDATE SET version = s.version + 1, folded_at = now()""";
+  static final String TRACE_HOURS_OF_DAYS = traceRowsWithin(Rollups.HOUR, "day");
+  static final String MODEL_HOURS_OF_DAYS = modelRowsWithin(Rollups.HOUR, "day");
 }

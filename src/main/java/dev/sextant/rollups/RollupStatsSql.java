@@ -2,7 +2,6 @@ package dev.sextant.rollups;
 
 import static dev.sextant.tracemodel.TraceDerivations.LATENCY_MS_DOUBLE;
 import static dev.sextant.tracemodel.TraceDerivations.MAX_BIGINT;
-import static dev.sextant.tracemodel.TraceDerivations.spanFailed;
 
 /**
  * SQL of the stats read from the roll-ups ({@link RollupStats}): the roll-up rows of whole buckets
@@ -28,36 +27,32 @@ final class RollupStatsSql {
    * The trace roll-up rows of dimension {@code $5} in the ranges {@code $2} (widths), {@code $3}
    * (first buckets) and {@code $4} (ends, excluded), summed by key, with their latency sketches.
    */
-  static final String TRACE_ROWS = """
-      SELECT r.key, sum(r.traces)::bigint AS count, sum(r.errors)::bigint AS errors,
-             LEAST(sum(r.input_tokens), %1$s)::bigint AS input_tokens,
-             LEAST(sum(r.output_tokens), %1$s)::bigint AS output_tokens,
-             sum(r.cost)::float8 AS cost,
-             array_agg(r.latency) FILTER (WHERE r.latency IS NOT NULL) AS sketches
-        FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS p(seconds, lo, hi)
-        CROSS JOIN LATERAL (
-          SELECT key, traces, errors, input_tokens, output_tokens, cost, latency
-            FROM rollup_traces
-           WHERE project_id = $1 AND bucket_seconds = p.seconds AND dimension = $5
-             AND bucket >= p.lo AND bucket < p.hi
-          OFFSET 0) r
-       GROUP BY r.key""".formatted(MAX_BIGINT);
+  static final String TRACE_ROWS = rollupRows("rollup_traces", "key", "traces", "AND dimension = $5");
 
   /** {@link #TRACE_ROWS} for the model roll-ups (spans), which have no dimension. */
-  static final String MODEL_ROWS = """
-      SELECT r.model AS key, sum(r.spans)::bigint AS count, sum(r.errors)::bigint AS errors,
-             LEAST(sum(r.input_tokens), %1$s)::bigint AS input_tokens,
-             LEAST(sum(r.output_tokens), %1$s)::bigint AS output_tokens,
-             sum(r.cost)::float8 AS cost,
-             array_agg(r.latency) FILTER (WHERE r.latency IS NOT NULL) AS sketches
-        FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS p(seconds, lo, hi)
-        CROSS JOIN LATERAL (
-          SELECT model, spans, errors, input_tokens, output_tokens, cost, latency
-            FROM rollup_models
-           WHERE project_id = $1 AND bucket_seconds = p.seconds
-             AND bucket >= p.lo AND bucket < p.hi
-          OFFSET 0) r
-       GROUP BY r.model""".formatted(MAX_BIGINT);
+  static final String MODEL_ROWS = rollupRows("rollup_models", "model", "spans", "");
+
+  /**
+   * The rows of the roll-up {@code table} in the ranges {@code $2}, {@code $3}, {@code $4} (and
+   * matching {@code filter}), summed by the {@code key} column, {@code count} the column counting
+   * each row's traces or spans.
+   */
+  private static String rollupRows(String table, String key, String count, String filter) {
+    return """
+        SELECT r.%2$s AS key, sum(r.%3$s)::bigint AS count, sum(r.errors)::bigint AS errors,
+               LEAST(sum(r.input_tokens), %5$s)::bigint AS input_tokens,
+               LEAST(sum(r.output_tokens), %5$s)::bigint AS output_tokens,
+               sum(r.cost)::float8 AS cost,
+               array_agg(r.latency) FILTER (WHERE r.latency IS NOT NULL) AS sketches
+          FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS p(seconds, lo, hi)
+          CROSS JOIN LATERAL (
+            SELECT %2$s, %3$s, errors, input_tokens, output_tokens, cost, latency
+              FROM %1$s
+             WHERE project_id = $1 AND bucket_seconds = p.seconds %4$s
+               AND bucket >= p.lo AND bucket < p.hi
+            OFFSET 0) r
+         GROUP BY r.%2$s""".formatted(table, key, count, filter, MAX_BIGINT);
+  }
 
   /**
    * The raw traces of the ranges {@code $2} (starts) and {@code $3} (ends, excluded) by
@@ -66,9 +61,7 @@ final class RollupStatsSql {
    */
   private static final String TRACE_EDGES = """
       WITH b AS (
-        SELECT t.key, %1$s AS bin, count(*) AS n, count(*) FILTER (WHERE t.is_error) AS errors,
-               sum(t.input_tokens) AS input_tokens, sum(t.output_tokens) AS output_tokens,
-               sum(t.total_cost) AS cost
+        SELECT t.key, %1$s
           FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(lo, hi)
           CROSS JOIN LATERAL (
             SELECT %%s AS key, is_error, input_tokens, output_tokens, total_cost, %3$s AS latency
@@ -76,7 +69,8 @@ final class RollupStatsSql {
              WHERE project_id = $1 AND sort_time >= p.lo AND sort_time < p.hi
             OFFSET 0) t
          GROUP BY 1, 2)
-      %2$s""".formatted(LatencySketch.binOf("t.latency"), binnedSums(), LATENCY_MS_DOUBLE);
+      SELECT key, %2$s FROM b GROUP BY key""".formatted(Rollups.TRACE_BINS, Rollups.BINNED_SUMS,
+      LATENCY_MS_DOUBLE);
 
   /** The trace edges keyed by {@code key} (a column of {@code traces}, or {@code NULL::text}). */
   static String traceEdges(String key) {
@@ -86,10 +80,7 @@ final class RollupStatsSql {
   /** The raw spans of the ranges {@code $2}, {@code $3} by start time, through {@code spans_time_idx}. */
   static final String MODEL_EDGES = """
       WITH b AS (
-        SELECT s.model AS key, %1$s AS bin, count(*) AS n, count(*) FILTER (WHERE %2$s) AS errors,
-               COALESCE(sum(s.input_tokens), 0) AS input_tokens,
-               COALESCE(sum(s.output_tokens), 0) AS output_tokens,
-               COALESCE(sum(s.cost_usd), 0) AS cost
+        SELECT s.model AS key, %1$s
           FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(lo, hi)
           CROSS JOIN LATERAL (
             SELECT model, duration_ms, status, input_tokens, output_tokens, cost_usd
@@ -97,7 +88,7 @@ final class RollupStatsSql {
              WHERE project_id = $1 AND start_time >= p.lo AND start_time < p.hi
             OFFSET 0) s
          GROUP BY 1, 2)
-      %3$s""".formatted(LatencySketch.binOf("s.duration_ms"), spanFailed("s.status"), binnedSums());
+      SELECT key, %2$s FROM b GROUP BY key""".formatted(Rollups.SPAN_BINS, Rollups.BINNED_SUMS);
 
   /**
    * The spans sent without a start time, in no bucket: counted only when no range is asked for
@@ -105,25 +96,9 @@ final class RollupStatsSql {
    */
   static final String MODEL_UNTIMED = """
       WITH b AS (
-        SELECT s.model AS key, %1$s AS bin, count(*) AS n, count(*) FILTER (WHERE %2$s) AS errors,
-               COALESCE(sum(s.input_tokens), 0) AS input_tokens,
-               COALESCE(sum(s.output_tokens), 0) AS output_tokens,
-               COALESCE(sum(s.cost_usd), 0) AS cost
+        SELECT s.model AS key, %1$s
           FROM spans s
          WHERE s.project_id = $1 AND s.start_time IS NULL
          GROUP BY 1, 2)
-      %3$s""".formatted(LatencySketch.binOf("s.duration_ms"), spanFailed("s.status"), binnedSums());
-
-  /** Sums by key of the binned rows {@code b}, with each key's bins and their counts. */
-  private static String binnedSums() {
-    return """
-        SELECT key, sum(n)::bigint AS count, sum(errors)::bigint AS errors,
-               LEAST(sum(input_tokens), %1$s)::bigint AS input_tokens,
-               LEAST(sum(output_tokens), %1$s)::bigint AS output_tokens,
-               sum(cost)::float8 AS cost,
-               array_agg(bin) FILTER (WHERE bin IS NOT NULL) AS bins,
-               array_agg(n) FILTER (WHERE bin IS NOT NULL) AS counts
-          FROM b
-         GROUP BY key""".formatted(MAX_BIGINT);
-  }
+      SELECT key, %2$s FROM b GROUP BY key""".formatted(Rollups.SPAN_BINS, Rollups.BINNED_SUMS);
 }

@@ -30,48 +30,23 @@ class DashboardPlanTest {
 
   private static final String PROJECT = PlanFixture.PROJECT;
   private static final Instant NOW = Instant.parse("2026-11-30T12:34:56Z");
-  private static final List<String> ROLLUPS = List.of("rollup_traces", "rollup_models", "rollup_state");
+  private static final List<String> ROLLUPS = List.of("rollup_traces", "rollup_models");
   private static String url;
 
   @BeforeAll
   static void seed() throws SQLException {
     url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      // one sketch of a few hundred bytes, as a busy bucket's
-      st.execute("""
-          CREATE TEMP TABLE sketch AS SELECT decode(repeat('0102030405060708', 40), 'hex') AS latency""");
-      st.execute("""
-          CREATE TEMP TABLE projects_seeded AS
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid AS id
-            FROM generate_series(1, 10) p""");
-      st.execute("""
-          CREATE TEMP TABLE widths AS
+      PlanFixture.insertRollups(st, """
           SELECT 60 AS seconds, b AS bucket
             FROM generate_series(timestamptz '2026-11-27 13:00Z', timestamptz '2026-11-30 12:59Z',
                                  interval '1 minute') b
           UNION ALL
           SELECT 3600, b
             FROM generate_series(timestamptz '2026-10-01 00:00Z', timestamptz '2026-11-30 12:00Z',
-                                 interval '1 hour') b""");
-      st.execute("""
-          INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces,
-                                     errors, input_tokens, output_tokens, cost, latency)
-          SELECT p.id, w.seconds, w.bucket, 'all', NULL, 100, 3, 1000, 100, 0.1, s.latency
-            FROM projects_seeded p, widths w, sketch s
-          UNION ALL
-          SELECT p.id, w.seconds, w.bucket, 'name', 'name-' || n, 5, 1, 50, 5, 0.005, s.latency
-            FROM projects_seeded p, widths w, sketch s, generate_series(1, 20) n""");
-      st.execute("""
-          INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
-                                     input_tokens, output_tokens, cost, latency)
-          SELECT p.id, w.seconds, w.bucket, 'model-' || m, 40, 1, 400, 40, 0.04, s.latency
-            FROM projects_seeded p, widths w, sketch s, generate_series(1, 8) m""");
-      // and the roll-up state of 50 000 projects
-      st.execute("""
-          INSERT INTO rollup_state (project_id, version, folded_at)
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid, 1, now()
-            FROM generate_series(1, 50000) p""");
-      st.execute("VACUUM ANALYZE rollup_traces, rollup_models, rollup_state");
+                                 interval '1 hour') b""", """
+          SELECT 'all' AS dimension, NULL AS key
+          UNION ALL SELECT 'name', 'name-' || n FROM generate_series(1, 20) n""");
     }
   }
 

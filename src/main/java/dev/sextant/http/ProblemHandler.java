@@ -147,16 +147,16 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The database pool refused to queue more work, a connection did not free up within the bounded
-   * wait, or a statement ran past {@code database.statement_timeout_ms}: the request is shed with
-   * 503 rather than queued. (A database that cannot be reached is {@link DatabaseFaults}' to tell.)
+   * The database pool refused to queue more work, a wait timed out, or a statement ran past
+   * {@code database.statement_timeout_ms}: the request is shed with 503 rather than queued. (A
+   * database that cannot be reached is {@link DatabaseFaults}' to tell.)
    */
   static boolean isOverload(Throwable failure) {
     return failure instanceof ConnectionPoolTooBusyException
         || failure instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())
         || failure instanceof java.util.concurrent.TimeoutException
-        // how the pools report that no connection freed up within connect_timeout_ms: a bare
-        // Throwable or a VertxException whose message names the timeout
+        // how the pools report a wait that timed out (the PostgreSQL pool sets none, see
+        // Database): a bare Throwable or a VertxException whose message names the timeout
         || isTimeout(failure);
   }
 

@@ -21,14 +21,16 @@ public final class DatabaseFaults {
   /** Class 08, connection exception. */
   private static final String CONNECTION_CLASS = "08";
   /**
-   * How the SQL client fails work sent on a connection that has closed: a bare VertxException
-   * with no type of its own to test for, so its message is what there is.
+   * How the SQL client fails work sent on a connection that has closed: a bare VertxException, or
+   * the socket's IOException when the server went away mid-write, with no type of its own to test
+   * for, so its message is what there is.
    */
   private static final String[] CLOSED_MESSAGES = {
       "connection is not active now",
       "pending requests failed to be sent due to connection has been closed",
       "connection closed",
-      "connection reset"};
+      "connection reset",
+      "broken pipe"};
 
   private DatabaseFaults() {}
 

@@ -41,6 +41,8 @@ class DatabaseFaultsTest {
         VertxException.noStackTrace("Connection is not active now, current status: CLOSED"))).isTrue();
     assertThat(DatabaseFaults.isUnavailable(VertxException.noStackTrace(
         "Pending requests failed to be sent due to connection has been closed."))).isTrue();
+    // writing to a server that has just stopped (seen in DatabaseRestartTest)
+    assertThat(DatabaseFaults.isUnavailable(new java.io.IOException("Broken pipe"))).isTrue();
   }
 
   @Test

@@ -95,8 +95,10 @@ public final class MalformedBodyHandler extends ChannelDuplexHandler {
       requestIdHeader = request.headers().get("X-Request-ID");
       headAt = System.nanoTime();
     }
-    if (msg instanceof HttpContent content && content.decoderResult().isFailure() && !answered
-        && answersStarted < requests) {
+    // a head that does not decode comes as a whole failed request (a FullHttpRequest is an
+    // HttpContent too): Vert.x answers that one itself (414, 431, 400)
+    if (msg instanceof HttpContent content && !(msg instanceof HttpRequest)
+        && content.decoderResult().isFailure() && !answered && answersStarted < requests) {
       // nothing of this request's answer is written: it will be the 400, after the answers to
       // the requests pipelined before it if they are still being written
       ReferenceCountUtil.release(content);

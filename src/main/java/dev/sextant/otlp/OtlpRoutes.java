@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,11 +64,24 @@ public final class OtlpRoutes implements Routes {
    * exporters cannot read. Other failures (401, 413, 415, 429, 503) keep their problem+json.
    */
   private static void answerUndecodable(RoutingContext ctx) {
-    if (ctx.failure() instanceof Problem problem && problem.status() == 400 && !ctx.response().headWritten()) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem problem && problem.status() == 400 && !ctx.response().headWritten()) {
       status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, problem.detail());
+    } else if (isBareBadRequest(ctx) && !ctx.response().headWritten()) {
+      status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, "The request is malformed");
     } else {
       ctx.next();
     }
+  }
+
+  /**
+   * A 400 from Vert.x itself rather than from Sextant, with its status on the context or in an
+   * HttpException: vertx-web's BodyHandler fails so a body of a form content type it could not
+   * decode as a form (found by HostileRequestsTest).
+   */
+  private static boolean isBareBadRequest(RoutingContext ctx) {
+    return ctx.statusCode() == 400
+        || ctx.failure() instanceof HttpException http && http.getStatusCode() == 400;
   }
 
   private Future<?> exportTraces(RoutingContext ctx) {

@@ -61,6 +61,23 @@ class CounterExamplesTest {
     dev.sextant.support.Problems.assertProblem(r, 415);
   }
 
+  @Test
+  @DisplayName("an OTLP export sent as a form that does not decode as one gets a google.rpc.Status 400, not problem+json")
+  void otlpBodyAsABrokenForm() throws Exception {
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      // HostileRequestsTest's case 19 of seed -8737130034665934337: not a form, yet sent as one
+      gzip.write(("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+          + "\"value\":{\"stringValue\":\"svc\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"s\"},"
+          + "\"spans\":[0x10]}]}]}").getBytes(StandardCharsets.UTF_8));
+    }
+    Response r = export("application/x-www-form-urlencoded", "gzip, identity", zipped.toByteArray());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.header("Content-Type")).isEqualTo("application/x-protobuf");
+    assertThat(r.bytes()[0]).isEqualTo((byte) 0x08);
+    assertThat(r.bytes()[1]).isEqualTo((byte) 3);
+  }
+
   private static Response export(String contentType, String encoding, byte[] body) {
     return api.send(api.request("/v1/traces").header("Authorization", "Bearer " + key)
         .header("Content-Type", contentType).header("Content-Encoding", encoding)

@@ -224,10 +224,11 @@ class HostileRequestsTest {
       Random random = new Random(SEED * 1_000_003L + family * 65_537L + i);
       Map<String, String> before = stored.read();
       String sent = "?";
+      Response r = null;
       try {
         Case c = make.apply(random);
         sent = c.sent();
-        Response r = c.response();
+        r = c.response();
         byClass[r.status() / 100]++;
         assertThat(r.status()).as("status").isLessThan(500);
         if (r.status() >= 400) {
@@ -244,7 +245,9 @@ class HostileRequestsTest {
         }
       } catch (AssertionError | RuntimeException e) {
         if (failures.size() < MAX_REPORTED) {
-          failures.add("case " + i + " (seed " + SEED + "): " + sent + "\n  -> " + e.getMessage());
+          String answered = r == null ? "" : "\n  <- " + r.status() + " " + r.header("Content-Type")
+              + " " + r.body().substring(0, Math.min(300, r.body().length()));
+          failures.add("case " + i + " (seed " + SEED + "): " + sent + answered + "\n  -> " + e.getMessage());
         }
       }
       total.incrementAndGet();

@@ -59,8 +59,14 @@ public final class ApiClient {
     try {
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       Response response = new Response(r.statusCode(), r.headers(), r.body());
-      OpenApi.document().check(request.method(), request.uri().getRawPath(), response.status(),
-          response.header("Content-Type"), decoded(response));
+      try {
+        OpenApi.document().check(request.method(), request.uri().getRawPath(), response.status(),
+            response.header("Content-Type"), decoded(response));
+      } catch (AssertionError undocumented) {
+        String body = response.body();
+        throw new AssertionError(undocumented.getMessage() + " (the answer: "
+            + body.substring(0, Math.min(300, body.length())) + ")", undocumented);
+      }
       return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -124,7 +124,7 @@ public class FailoverLoad {
 
     void start() throws Exception {
       long started = System.nanoTime();
-      long[] countedFrom = {started + warmupNs};
+      long countedFrom = started + warmupNs;
       long lastReport = started;
       // one periodic timer on one event loop issues the due requests: the schedule never waits
       // for an answer
@@ -134,7 +134,7 @@ public class FailoverLoad {
           issue(n, started + dueAfter(n));
         }
       });
-      while (System.nanoTime() < countedFrom[0]) {
+      while (System.nanoTime() < countedFrom) {
         Thread.sleep(50);
       }
       counting = true;
@@ -150,7 +150,7 @@ public class FailoverLoad {
       }
       counting = false;
       vertx.cancelTimer(timer);
-      double seconds = (System.nanoTime() - countedFrom[0]) / 1e9;
+      double seconds = (System.nanoTime() - countedFrom) / 1e9;
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS + 5_000);
       while (inFlight.get() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);

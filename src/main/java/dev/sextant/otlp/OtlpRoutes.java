@@ -64,24 +64,27 @@ public final class OtlpRoutes implements Routes {
    * exporters cannot read. Other failures (401, 413, 415, 429, 503) keep their problem+json.
    */
   private static void answerUndecodable(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    if (failure instanceof Problem problem && problem.status() == 400 && !ctx.response().headWritten()) {
-      status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, problem.detail());
-    } else if (isBareBadRequest(ctx) && !ctx.response().headWritten()) {
-      status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, "The request is malformed");
+    String detail = undecodable(ctx);
+    if (detail != null && !ctx.response().headWritten()) {
+      status(ctx, isJson(ctx), 400, INVALID_ARGUMENT, detail);
     } else {
       ctx.next();
     }
   }
 
   /**
-   * A 400 from Vert.x itself rather than from Sextant, with its status on the context or in an
-   * HttpException: vertx-web's BodyHandler fails so a body of a form content type it could not
-   * decode as a form (found by HostileRequestsTest).
+   * What to tell of a 400: ours (a {@link Problem}), or Vert.x's own, with its status on the
+   * context or in an HttpException (vertx-web's BodyHandler fails so a body of a form content type
+   * it could not decode as a form, found by HostileRequestsTest); null for any other failure.
    */
-  private static boolean isBareBadRequest(RoutingContext ctx) {
-    return ctx.statusCode() == 400
-        || ctx.failure() instanceof HttpException http && http.getStatusCode() == 400;
+  private static String undecodable(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem problem) {
+      return problem.status() == 400 ? problem.detail() : null;
+    }
+    boolean badRequest = ctx.statusCode() == 400
+        || failure instanceof HttpException http && http.getStatusCode() == 400;
+    return badRequest ? "The request is malformed" : null;
   }
 
   private Future<?> exportTraces(RoutingContext ctx) {

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.util.List;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code dashboard_rollup} job: takes the writers' marks, then folds each project's pending
- * minutes ({@value #MINUTES_PER_STEP} per transaction) until none is left. Idempotent: a pass that
- * dies leaves its minutes pending, and folding a minute twice gives the same rows. Also keeps the
- * {@code sextant_dashboard_rollup_lag_seconds} gauge: the age of the oldest mark not folded in.
+ * The {@code dashboard_rollup} job: takes the writers' marks, adds their deltas in, then
+ * recomputes each project's pending minutes ({@value #MINUTES_PER_STEP} per transaction) until
+ * none is left. Idempotent: a pass that dies leaves its deltas and minutes to the next, and
+ * recomputing a minute twice gives the same rows. Also keeps the
+ * {@code sextant_dashboard_rollup_lag_seconds} gauge: the age of the oldest mark or delta not
+ * folded in.
  */
 public final class RollupJob implements JobHandler {
 
@@ -51,8 +55,13 @@ public final class RollupJob implements JobHandler {
   public Future<Void> handle(Job job) {
     long started = System.nanoTime();
     return rollups.takeMarks()
-        .compose(v -> rollups.pendingProjects())
-        .compose(this::foldAll)
+        .compose(v -> rollups.withPassLock(conn -> rollups.foldDeltas(conn)
+            .compose(changed -> rollups.pendingProjects(conn).map(pending -> {
+              Set<UUID> projects = new LinkedHashSet<>(changed);
+              projects.addAll(pending);
+              return projects;
+            }))
+            .compose(projects -> foldAll(conn, projects))))
         .andThen(done -> {
           lastPassNanos.set(System.nanoTime() - started);
           refreshLag();
@@ -64,27 +73,29 @@ public final class RollupJob implements JobHandler {
     return TimeUnit.NANOSECONDS.toMillis(lastPassNanos.get());
   }
 
-  private Future<Void> foldAll(List<UUID> projects) {
+  private Future<Void> foldAll(SqlConnection conn, Set<UUID> projects) {
     Future<Void> chain = Future.succeededFuture();
     for (UUID project : projects) {
-      chain = chain.compose(v -> foldProject(project));
+      chain = chain.compose(v -> foldProject(conn, project));
     }
     return chain;
   }
 
   /**
-   * Folds the project's pending minutes in, then retires its cached answers read from roll-ups:
-   * the dashboard's, and the trace stats (in the family of answers over its trace data).
+   * Recomputes the project's pending minutes, then retires its cached answers read from roll-ups
+   * (its deltas are in by now): the dashboard's, and the trace stats (in the family of answers
+   * over its trace data).
    */
-  private Future<Void> foldProject(UUID project) {
-    return foldPending(project)
+  private Future<Void> foldProject(SqlConnection conn, UUID project) {
+    return foldPending(conn, project)
         .compose(v -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project))
         .compose(v -> cache.invalidate(project));
   }
 
-  private Future<Void> foldPending(UUID project) {
-    return rollups.fold(project, MINUTES_PER_STEP)
-        .compose(folded -> folded == MINUTES_PER_STEP ? foldPending(project) : Future.succeededFuture());
+  private Future<Void> foldPending(SqlConnection conn, UUID project) {
+    return rollups.fold(conn, project, MINUTES_PER_STEP)
+        .compose(folded -> folded == MINUTES_PER_STEP ? foldPending(conn, project)
+            : Future.succeededFuture());
   }
 
   private void refreshLag() {

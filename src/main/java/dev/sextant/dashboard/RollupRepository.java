@@ -16,15 +16,20 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The roll-up tables' upkeep: taking the writers' marks, recomputing marked minutes from the raw
- * rows and their hours from the minute rows. Every step can run again with the same outcome (the
- * job is delivered at least once).
+ * The roll-up tables' upkeep: taking the writers' marks, adding their deltas to the stored rows,
+ * recomputing marked minutes from the raw rows and their hours from the minute rows. Every step
+ * can run again with the same outcome (the job is delivered at least once): deltas are deleted in
+ * the transaction that adds them in.
  */
 final class RollupRepository {
 
@@ -32,8 +37,8 @@ final class RollupRepository {
   private static final int HOUR = Rollups.HOUR;
   private static final int DAY = Rollups.DAY;
 
-  /** A roll-up row being built: its bucket, its group and the group's figures. */
-  record Key(OffsetDateTime bucket, String dimension, String key) {}
+  /** A roll-up row being built: its width, its bucket and its group (model rows: key only). */
+  record Key(int seconds, OffsetDateTime bucket, String dimension, String key) {}
 
   private final Pool pool;
 
@@ -51,28 +56,64 @@ final class RollupRepository {
         .mapEmpty());
   }
 
-  Future<List<UUID>> pendingProjects() {
-    return pool.preparedQuery(RollupSql.PENDING_PROJECTS).execute().map(rows -> {
-      List<UUID> projects = new ArrayList<>();
-      rows.forEach(row -> projects.add(row.getUUID(0)));
-      return projects;
-    });
-  }
-
-  /** Age in seconds of the oldest mark not folded in; 0 when none. */
+  /** Age in seconds of the oldest mark or delta not folded in; 0 when none. */
   Future<Double> lagSeconds() {
     return pool.preparedQuery(RollupSql.LAG).execute()
         .map(rows -> rows.iterator().next().getDouble("lag"));
   }
 
   /**
+   * Runs {@code pass} on one connection that holds the pass lock ({@link RollupSql#LOCK_PASS})
+   * until it is done.
+   */
+  <T> Future<T> withPassLock(Function<SqlConnection, Future<T>> pass) {
+    return pool.getConnection().compose(conn -> conn.query(RollupSql.LOCK_PASS).execute()
+        .compose(locked -> pass.apply(conn)
+            .eventually(() -> conn.query(RollupSql.UNLOCK_PASS).execute()))
+        .eventually(conn::close));
+  }
+
+  Future<List<UUID>> pendingProjects(SqlConnection conn) {
+    return conn.preparedQuery(RollupSql.PENDING_PROJECTS).execute().map(rows -> {
+      List<UUID> projects = new ArrayList<>();
+      rows.forEach(row -> projects.add(row.getUUID(0)));
+      return projects;
+    });
+  }
+
+  /**
+   * Takes every delta and adds it to the minute, hour and day rows it falls in, in one
+   * transaction.
+   *
+   * @return the projects whose roll-ups changed
+   */
+  Future<Set<UUID>> foldDeltas(SqlConnection conn) {
+    return inSnapshot(conn, () -> {
+      Future<RowSet<Row>> traces = conn.preparedQuery(RollupSql.TAKE_TRACE_DELTAS).execute();
+      Future<RowSet<Row>> models = conn.preparedQuery(RollupSql.TAKE_SPAN_DELTAS).execute();
+      return Future.all(traces, models).compose(v -> {
+        Map<UUID, Map<Key, Aggregate>> traceRows = deltasByProject(traces.result(), true);
+        Map<UUID, Map<Key, Aggregate>> modelRows = deltasByProject(models.result(), false);
+        Set<UUID> projects = new LinkedHashSet<>(traceRows.keySet());
+        projects.addAll(modelRows.keySet());
+        Future<Void> chain = Future.succeededFuture();
+        for (UUID project : projects) {
+          chain = chain.compose(done -> addToStored(conn, project,
+              traceRows.getOrDefault(project, Map.of()), modelRows.getOrDefault(project, Map.of())));
+        }
+        return chain.map(projects);
+      });
+    });
+  }
+
+  /**
    * Recomputes up to {@code maxMinutes} of the project's pending minutes, the hours they are in
-   * and the days of those hours, and drops those marks, in one transaction.
+   * and the days of those hours, drops the minutes' deltas and their marks, in one transaction.
    *
    * @return how many minutes it folded (0: none was pending)
    */
-  Future<Integer> fold(UUID project, int maxMinutes) {
-    return pool.withTransaction(conn -> conn.preparedQuery(RollupSql.LOCK_FOLD).execute()
+  Future<Integer> fold(SqlConnection conn, UUID project, int maxMinutes) {
+    return inSnapshot(conn, () -> conn.preparedQuery(RollupSql.NO_SORT).execute()
         .compose(v -> conn.preparedQuery(RollupSql.PENDING_MINUTES).execute(Tuple.of(project, maxMinutes)))
         .compose(pending -> {
           List<OffsetDateTime> minutes = new ArrayList<>();
@@ -84,7 +125,9 @@ final class RollupRepository {
           OffsetDateTime[] hours = bucketsOf(minutes, ChronoUnit.HOURS);
           OffsetDateTime[] days = bucketsOf(minutes, ChronoUnit.DAYS);
           Tuple byMinutes = Tuple.tuple().addValue(project).addValue(minuteArray);
-          return recomputeMinutes(conn, project, byMinutes, minuteArray)
+          return Future.all(conn.preparedQuery(RollupSql.DROP_TRACE_DELTAS).execute(byMinutes),
+                  conn.preparedQuery(RollupSql.DROP_SPAN_DELTAS).execute(byMinutes))
+              .compose(v -> recomputeMinutes(conn, project, byMinutes, minuteArray))
               .compose(v -> recomputeFromRows(conn, project, HOUR, hours,
                   RollupSql.TRACE_MINUTES_OF_HOURS, RollupSql.MODEL_MINUTES_OF_HOURS))
               .compose(v -> recomputeFromRows(conn, project, DAY, days,
@@ -94,6 +137,60 @@ final class RollupRepository {
         }));
   }
 
+  /**
+   * Runs {@code work} in a REPEATABLE READ transaction: all of it reads one snapshot, so the
+   * deltas it takes or drops are exactly those of the commits whose raw rows it sees.
+   */
+  private static <T> Future<T> inSnapshot(SqlConnection conn, Supplier<Future<T>> work) {
+    return conn.begin().compose(tx -> conn.query(RollupSql.ONE_SNAPSHOT).execute()
+        .compose(v -> work.get())
+        .compose(result -> tx.commit().map(result),
+            failure -> tx.rollback().transform(v -> Future.failedFuture(failure))));
+  }
+
+  /**
+   * The taken deltas (rows by minute, as a recompute answers them) by project, each also added to
+   * its hour and its day.
+   */
+  private static Map<UUID, Map<Key, Aggregate>> deltasByProject(RowSet<Row> rows, boolean traces) {
+    Map<UUID, Map<Key, Aggregate>> byProject = new LinkedHashMap<>();
+    for (Row row : rows) {
+      Map<Key, Aggregate> project = byProject.computeIfAbsent(row.getUUID("project_id"),
+          p -> new LinkedHashMap<>());
+      OffsetDateTime minute = row.getOffsetDateTime("bucket").withOffsetSameInstant(ZoneOffset.UTC);
+      String dimension = traces ? row.getString("dimension") : null;
+      String key = row.getString(traces ? "key" : "model");
+      Aggregate delta = aggregate(row);
+      project.put(new Key(MINUTE, minute, dimension, key), delta);
+      project.computeIfAbsent(new Key(HOUR, minute.truncatedTo(ChronoUnit.HOURS), dimension, key),
+          k -> new Aggregate()).add(delta);
+      project.computeIfAbsent(new Key(DAY, minute.truncatedTo(ChronoUnit.DAYS), dimension, key),
+          k -> new Aggregate()).add(delta);
+    }
+    return byProject;
+  }
+
+  /** Adds the deltas to the project's stored rows of the same keys (or stores them as new rows). */
+  private static Future<Void> addToStored(SqlConnection conn, UUID project,
+      Map<Key, Aggregate> traceRows, Map<Key, Aggregate> modelRows) {
+    Future<Void> traces = traceRows.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery(RollupSql.FIND_TRACE_ROWS).execute(keys(project, traceRows, true))
+            .map(stored -> mergeStored(traceRows, stored, "traces"));
+    Future<Void> models = modelRows.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery(RollupSql.FIND_MODEL_ROWS).execute(keys(project, modelRows, false))
+            .map(stored -> mergeStored(modelRows, stored, "spans"));
+    return Future.all(traces, models).compose(v -> upsert(conn, project, traceRows, modelRows));
+  }
+
+  /** Folds each stored row into the aggregate of its key (its position {@code i} among the keys). */
+  private static Void mergeStored(Map<Key, Aggregate> rows, RowSet<Row> stored, String count) {
+    List<Aggregate> byPosition = new ArrayList<>(rows.values());
+    for (Row row : stored) {
+      fold(byPosition.get((int) (row.getLong("i") - 1)), row, count);
+    }
+    return null;
+  }
+
   private static Future<Void> recomputeMinutes(SqlConnection conn, UUID project, Tuple byMinutes,
       OffsetDateTime[] minutes) {
     Future<RowSet<Row>> traces = conn.preparedQuery(RollupSql.TRACE_MINUTES).execute(byMinutes);
@@ -101,13 +198,13 @@ final class RollupRepository {
     return Future.all(traces, models).compose(v -> {
       Map<Key, Aggregate> traceRows = new LinkedHashMap<>();
       for (Row row : traces.result()) {
-        Key key = new Key(row.getOffsetDateTime("bucket"), row.getString("dimension"),
+        Key key = new Key(MINUTE, row.getOffsetDateTime("bucket"), row.getString("dimension"),
             row.getString("key"));
         traceRows.put(key, aggregate(row));
       }
       Map<Key, Aggregate> modelRows = new LinkedHashMap<>();
       for (Row row : models.result()) {
-        modelRows.put(new Key(row.getOffsetDateTime("bucket"), null, row.getString("model")),
+        modelRows.put(new Key(MINUTE, row.getOffsetDateTime("bucket"), null, row.getString("model")),
             aggregate(row));
       }
       return replace(conn, project, MINUTE, minutes, traceRows, modelRows);
@@ -126,13 +223,13 @@ final class RollupRepository {
     return Future.all(traces, models).compose(v -> {
       Map<Key, Aggregate> traceRows = new LinkedHashMap<>();
       for (Row row : traces.result()) {
-        Key key = new Key(row.getOffsetDateTime("hour"), row.getString("dimension"),
+        Key key = new Key(seconds, row.getOffsetDateTime("hour"), row.getString("dimension"),
             row.getString("key"));
         fold(traceRows.computeIfAbsent(key, k -> new Aggregate()), row, "traces");
       }
       Map<Key, Aggregate> modelRows = new LinkedHashMap<>();
       for (Row row : models.result()) {
-        Key key = new Key(row.getOffsetDateTime("hour"), null, row.getString("model"));
+        Key key = new Key(seconds, row.getOffsetDateTime("hour"), null, row.getString("model"));
         fold(modelRows.computeIfAbsent(key, k -> new Aggregate()), row, "spans");
       }
       return replace(conn, project, seconds, buckets, traceRows, modelRows);
@@ -143,26 +240,48 @@ final class RollupRepository {
   private static Future<Void> replace(SqlConnection conn, UUID project, int seconds,
       OffsetDateTime[] buckets, Map<Key, Aggregate> traceRows, Map<Key, Aggregate> modelRows) {
     Tuple which = Tuple.tuple().addValue(project).addValue(seconds).addValue(buckets);
+    return Future.all(conn.preparedQuery(RollupSql.DELETE_TRACE_ROWS).execute(which),
+            conn.preparedQuery(RollupSql.DELETE_MODEL_ROWS).execute(which))
+        .compose(v -> upsert(conn, project, traceRows, modelRows));
+  }
+
+  private static Future<Void> upsert(SqlConnection conn, UUID project,
+      Map<Key, Aggregate> traceRows, Map<Key, Aggregate> modelRows) {
     List<Future<?>> steps = new ArrayList<>();
-    steps.add(conn.preparedQuery(RollupSql.DELETE_TRACE_ROWS).execute(which));
-    steps.add(conn.preparedQuery(RollupSql.DELETE_MODEL_ROWS).execute(which));
     if (!traceRows.isEmpty()) {
-      steps.add(conn.preparedQuery(RollupSql.INSERT_TRACE_ROWS)
-          .execute(rows(project, seconds, traceRows, true)));
+      steps.add(conn.preparedQuery(RollupSql.UPSERT_TRACE_ROWS).execute(rows(project, traceRows, true)));
     }
     if (!modelRows.isEmpty()) {
-      steps.add(conn.preparedQuery(RollupSql.INSERT_MODEL_ROWS)
-          .execute(rows(project, seconds, modelRows, false)));
+      steps.add(conn.preparedQuery(RollupSql.UPSERT_MODEL_ROWS).execute(rows(project, modelRows, false)));
     }
     return Future.all(steps).mapEmpty();
   }
 
-  /** The insert's column arrays; the trace rows carry dimension and key, the model rows a model. */
-  private static Tuple rows(UUID project, int seconds, Map<Key, Aggregate> rows, boolean traces) {
+  /** The keys' column arrays: width, bucket, then dimension and key (trace rows) or model. */
+  private static Tuple keys(UUID project, Map<Key, Aggregate> rows, boolean traces) {
     int n = rows.size();
+    Integer[] seconds = new Integer[n];
     OffsetDateTime[] buckets = new OffsetDateTime[n];
     String[] dimensions = new String[n];
     String[] keys = new String[n];
+    int i = 0;
+    for (Key key : rows.keySet()) {
+      seconds[i] = key.seconds();
+      buckets[i] = key.bucket();
+      dimensions[i] = key.dimension();
+      keys[i] = key.key();
+      i++;
+    }
+    Tuple tuple = Tuple.tuple().addValue(project).addValue(seconds).addValue(buckets);
+    if (traces) {
+      tuple.addValue(dimensions);
+    }
+    return tuple.addValue(keys);
+  }
+
+  /** The upsert's column arrays: {@link #keys}, then the figures. */
+  private static Tuple rows(UUID project, Map<Key, Aggregate> rows, boolean traces) {
+    int n = rows.size();
     Long[] counts = new Long[n];
     Long[] errors = new Long[n];
     Long[] inputTokens = new Long[n];
@@ -170,11 +289,7 @@ final class RollupRepository {
     Double[] costs = new Double[n];
     Buffer[] sketches = new Buffer[n];
     int i = 0;
-    for (Map.Entry<Key, Aggregate> entry : rows.entrySet()) {
-      Aggregate a = entry.getValue();
-      buckets[i] = entry.getKey().bucket();
-      dimensions[i] = entry.getKey().dimension();
-      keys[i] = entry.getKey().key();
+    for (Aggregate a : rows.values()) {
       counts[i] = a.count;
       errors[i] = a.errors;
       inputTokens[i] = a.inputTokens;
@@ -184,11 +299,7 @@ final class RollupRepository {
       sketches[i] = sketch == null ? null : Buffer.buffer(sketch);
       i++;
     }
-    Tuple tuple = Tuple.tuple().addValue(project).addValue(seconds).addValue(buckets);
-    if (traces) {
-      tuple.addValue(dimensions);
-    }
-    return tuple.addValue(keys).addValue(counts).addValue(errors).addValue(inputTokens)
+    return keys(project, rows, traces).addValue(counts).addValue(errors).addValue(inputTokens)
         .addValue(outputTokens).addValue(costs).addValue(sketches);
   }
 

@@ -16,13 +16,26 @@ final class RollupSql {
       + RollupMarks.LOCK_MARKS + ")";
 
   /**
-   * One recompute at a time across instances: two would each miss the other's minutes. Also turns
-   * sorting off for the pass's transaction: a busy minute holds hundreds of thousands of spans in a
-   * hundred-odd (model, latency bin) groups, which the generic plan sorted, on disk, before
-   * grouping (1.2 s for 435 000 spans); hashed, 0.7 s.
+   * One pass at a time across instances, held by the pass's connection for its whole run (a
+   * session lock, so that it is held before each of the pass's REPEATABLE READ snapshots is
+   * taken): two passes would each fold the other's deltas, or miss the other's minutes.
    */
-  static final String LOCK_FOLD = "SELECT pg_advisory_xact_lock(" + RollupMarks.LOCK_CLASS
-      + ", 2), set_config('enable_sort', 'off', true)";
+  static final String LOCK_PASS = "SELECT pg_advisory_lock(" + RollupMarks.LOCK_CLASS + ", 2)";
+
+  static final String UNLOCK_PASS = "SELECT pg_advisory_unlock(" + RollupMarks.LOCK_CLASS + ", 2)";
+
+  /**
+   * The isolation of the pass's transactions: each reads one snapshot, so the deltas it takes and
+   * the raw rows it recomputes from are of the same commits.
+   */
+  static final String ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+
+  /**
+   * Turns sorting off for a recompute's transaction: a busy minute holds hundreds of thousands of
+   * spans in a hundred-odd (model, latency bin) groups, which the generic plan sorted, on disk,
+   * before grouping (1.2 s for 435 000 spans); hashed, 0.7 s.
+   */
+  static final String NO_SORT = "SELECT set_config('enable_sort', 'off', true)";
 
   /** Moves every mark to the pending ones, under {@link #LOCK_MARKS}. */
   static final String TAKE_MARKS = """
@@ -40,10 +53,30 @@ final class RollupSql {
   static final String DELETE_PENDING = """
       DELETE FROM rollup_pending WHERE project_id = $1 AND minute = ANY($2::timestamptz[])""";
 
-  /** Age in seconds of the oldest mark not folded in yet; 0 when there is none. */
+  /** Age in seconds of the oldest mark or delta not folded in yet; 0 when there is none. */
   static final String LAG = """
       SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(marked_at)), 0)::float8 AS lag
-        FROM (SELECT marked_at FROM rollup_dirty UNION ALL SELECT marked_at FROM rollup_pending) m""";
+        FROM (SELECT marked_at FROM rollup_dirty UNION ALL SELECT marked_at FROM rollup_pending
+              UNION ALL SELECT added_at FROM rollup_trace_deltas
+              UNION ALL SELECT added_at FROM rollup_span_deltas) m""";
+
+  /**
+   * Sums binned trace rows {@code b} (columns {@code lead}, name, user_id, release and
+   * {@link Rollups#TRACE_BINS}'s) by {@code lead} for each of {@link Rollups#TRACE_DIMENSIONS}:
+   * {@code lead}, then dimension and key, then {@link Rollups#BINNED_SUMS}.
+   */
+  private static String byTraceDimension(String lead) {
+    return """
+        SELECT %1$s,
+               CASE WHEN GROUPING(name) = 0 THEN 'name' WHEN GROUPING(user_id) = 0 THEN 'user_id'
+                    WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
+               CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
+                    WHEN GROUPING(release) = 0 THEN release END AS key,
+               %2$s
+          FROM b
+         GROUP BY GROUPING SETS ((%1$s), (%1$s, name), (%1$s, user_id), (%1$s, release))""".formatted(
+        lead, Rollups.BINNED_SUMS);
+  }
 
   /**
    * The traces of the minutes {@code $2} (each a minute's start) of project {@code $1}, by
@@ -64,15 +97,7 @@ final class RollupSql {
              WHERE project_id = $1 AND sort_time >= m.start AND sort_time < m.start + interval '1 minute'
             OFFSET 0) t
          GROUP BY 1, 2, 3, 4, 5)
-      SELECT bucket,
-             CASE WHEN GROUPING(name) = 0 THEN 'name' WHEN GROUPING(user_id) = 0 THEN 'user_id'
-                  WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
-             CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
-                  WHEN GROUPING(release) = 0 THEN release END AS key,
-             %2$s
-        FROM b
-       GROUP BY GROUPING SETS ((bucket), (bucket, name), (bucket, user_id), (bucket, release))""".formatted(
-      Rollups.TRACE_BINS, Rollups.BINNED_SUMS, LATENCY_MS_DOUBLE);
+      %2$s""".formatted(Rollups.TRACE_BINS, byTraceDimension("bucket"), LATENCY_MS_DOUBLE);
 
   /**
    * The spans of the minutes {@code $2} of project {@code $1}, by start time and model, each
@@ -102,23 +127,111 @@ final class RollupSql {
       DELETE FROM rollup_models
        WHERE project_id = $1 AND bucket_seconds = $2 AND bucket = ANY($3::timestamptz[])""";
 
-  static final String INSERT_TRACE_ROWS = """
-      INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces, errors,
-                                 input_tokens, output_tokens, cost, latency)
-      SELECT $1, $2, r.bucket, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
+  /**
+   * Writes trace roll-up rows of project {@code $1}, each with its width and bucket, replacing the
+   * figures of a row already there (the job has merged them in, or deleted the row first).
+   */
+  static final String UPSERT_TRACE_ROWS = """
+      INSERT INTO rollup_traces AS t (project_id, bucket_seconds, bucket, dimension, key, traces,
+                                      errors, input_tokens, output_tokens, cost, latency)
+      SELECT $1, r.seconds, r.bucket, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
              r.output_tokens, r.cost, r.latency
-        FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+        FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
                     $8::bigint[], $9::bigint[], $10::float8[], $11::bytea[])
-             AS r(bucket, dimension, key, traces, errors, input_tokens, output_tokens, cost, latency)""";
+             AS r(seconds, bucket, dimension, key, traces, errors, input_tokens, output_tokens, cost,
+                  latency)
+      ON CONFLICT (project_id, bucket_seconds, dimension, bucket, key) DO UPDATE SET
+        traces = EXCLUDED.traces, errors = EXCLUDED.errors, input_tokens = EXCLUDED.input_tokens,
+        output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, latency = EXCLUDED.latency""";
 
-  static final String INSERT_MODEL_ROWS = """
-      INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
-                                 input_tokens, output_tokens, cost, latency)
-      SELECT $1, $2, r.bucket, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost,
-             r.latency
-        FROM unnest($3::timestamptz[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+  /** {@link #UPSERT_TRACE_ROWS} for model rows. */
+  static final String UPSERT_MODEL_ROWS = """
+      INSERT INTO rollup_models AS m (project_id, bucket_seconds, bucket, model, spans, errors,
+                                      input_tokens, output_tokens, cost, latency)
+      SELECT $1, r.seconds, r.bucket, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens,
+             r.cost, r.latency
+        FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
                     $8::bigint[], $9::float8[], $10::bytea[])
-             AS r(bucket, model, spans, errors, input_tokens, output_tokens, cost, latency)""";
+             AS r(seconds, bucket, model, spans, errors, input_tokens, output_tokens, cost, latency)
+      ON CONFLICT (project_id, bucket_seconds, bucket, model) DO UPDATE SET
+        spans = EXCLUDED.spans, errors = EXCLUDED.errors, input_tokens = EXCLUDED.input_tokens,
+        output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, latency = EXCLUDED.latency""";
+
+  /**
+   * Takes every trace delta: deletes them and answers their sums by project, minute and
+   * {@link Rollups#TRACE_DIMENSIONS} group (as {@link #TRACE_MINUTES} answers a recompute).
+   */
+  static final String TAKE_TRACE_DELTAS = """
+      WITH d AS (
+        DELETE FROM rollup_trace_deltas
+        RETURNING project_id, minute, name, user_id, release, bin, n, errors, input_tokens,
+                  output_tokens, cost),
+      b AS (
+        SELECT project_id, minute AS bucket, name, user_id, release, bin, sum(n) AS n,
+               sum(errors) AS errors, sum(input_tokens) AS input_tokens,
+               sum(output_tokens) AS output_tokens, sum(cost) AS cost
+          FROM d
+         GROUP BY 1, 2, 3, 4, 5, 6)
+      %s""".formatted(byTraceDimension("project_id, bucket"));
+
+  /** Takes every span delta, answering their sums by project, minute and model. */
+  static final String TAKE_SPAN_DELTAS = """
+      WITH d AS (
+        DELETE FROM rollup_span_deltas
+        RETURNING project_id, minute, model, bin, n, errors, input_tokens, output_tokens, cost),
+      b AS (
+        SELECT project_id, minute AS bucket, model, bin, sum(n) AS n, sum(errors) AS errors,
+               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+               sum(cost) AS cost
+          FROM d
+         GROUP BY 1, 2, 3, 4)
+      SELECT project_id, bucket, model, %s
+        FROM b
+       GROUP BY project_id, bucket, model""".formatted(Rollups.BINNED_SUMS);
+
+  /**
+   * Drops the deltas of the minutes {@code $2} of project {@code $1}, in the snapshot that
+   * recomputes those minutes from the raw rows, which count the deltas' rows already.
+   */
+  static final String DROP_TRACE_DELTAS = """
+      DELETE FROM rollup_trace_deltas WHERE project_id = $1 AND minute = ANY($2::timestamptz[])""";
+
+  static final String DROP_SPAN_DELTAS = """
+      DELETE FROM rollup_span_deltas WHERE project_id = $1 AND minute = ANY($2::timestamptz[])""";
+
+  /**
+   * The stored rows of project {@code $1} with the keys {@code $2..$5} (width, bucket, dimension,
+   * key), each answered with its key's position {@code i} (from 1); a key with no row is absent.
+   * Each key is one probe of {@code rollup_traces_key}, the null key apart because equality never
+   * matches it.
+   */
+  static final String FIND_TRACE_ROWS = """
+      SELECT k.i, r.traces, r.errors, r.input_tokens, r.output_tokens, r.cost, r.latency
+        FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[]) WITH ORDINALITY
+             AS k(seconds, bucket, dimension, key, i)
+       CROSS JOIN LATERAL (
+         SELECT * FROM rollup_traces
+          WHERE project_id = $1 AND bucket_seconds = k.seconds AND dimension = k.dimension
+            AND bucket = k.bucket AND key = k.key
+         UNION ALL
+         SELECT * FROM rollup_traces
+          WHERE project_id = $1 AND bucket_seconds = k.seconds AND dimension = k.dimension
+            AND bucket = k.bucket AND key IS NULL AND k.key IS NULL
+         OFFSET 0) r""";
+
+  /** {@link #FIND_TRACE_ROWS} for model rows (keys {@code $2..$4}: width, bucket, model). */
+  static final String FIND_MODEL_ROWS = """
+      SELECT k.i, r.spans, r.errors, r.input_tokens, r.output_tokens, r.cost, r.latency
+        FROM unnest($2::int[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS k(seconds, bucket, model, i)
+       CROSS JOIN LATERAL (
+         SELECT * FROM rollup_models
+          WHERE project_id = $1 AND bucket_seconds = k.seconds AND bucket = k.bucket
+            AND model = k.model
+         UNION ALL
+         SELECT * FROM rollup_models
+          WHERE project_id = $1 AND bucket_seconds = k.seconds AND bucket = k.bucket
+            AND model IS NULL AND k.model IS NULL
+         OFFSET 0) r""";
 
   /**
    * The rows {@code seconds} wide of the roll-up {@code table} within the {@code unit} buckets

@@ -4,6 +4,7 @@ import dev.sextant.db.SqlStates;
 import dev.sextant.ingest.Writes.ScoreWrite;
 import dev.sextant.ingest.Writes.SpanWrite;
 import dev.sextant.ingest.Writes.TraceWrite;
+import dev.sextant.rollups.RollupDeltas;
 import dev.sextant.tracemodel.SpanTotals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,9 +40,10 @@ final class IngestRepository {
    * tells which traces this transaction created. The spans of those are inserted plainly, the rest
    * merged; then the scores, and the derived fields of the traces that existed before (a created
    * trace is inserted with them). The statements after the first are sent together, pipelined on
-   * the connection. The minutes whose dashboard roll-ups the batch makes stale are marked before
-   * the existing traces' rows change and after every write ({@code MARK_BEFORE},
-   * {@code MARK_AFTER}).
+   * the connection. What the created traces and their spans add to the roll-ups is written as
+   * deltas ({@link RollupDeltas}); the minutes whose roll-ups the changes to existing traces make
+   * stale are read before those rows change ({@code MINUTES_BEFORE}) and marked, with those they
+   * are in after every write, by the last statement ({@code MARK}).
    *
    * @return the ids of the scores that were only to be updated (sent without trace, name or value)
    *     and that do not exist: everything else is written
@@ -77,10 +79,9 @@ final class IngestRepository {
           Map<Boolean, List<SpanWrite>> spansByNew = spans.stream().collect(Collectors.partitioningBy(
               span -> created.contains(span.traceId())));
           List<Future<?>> steps = new ArrayList<>();
-          if (!recompute.isEmpty()) {
-            steps.add(run(conn, IngestSql.MARK_BEFORE,
-                Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
-          }
+          Future<RowSet<Row>> minutesBefore = recompute.isEmpty() ? null
+              : conn.preparedQuery(IngestSql.MINUTES_BEFORE)
+                  .execute(Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new)));
           if (!spansByNew.get(true).isEmpty()) {
             steps.add(run(conn, IngestSql.INSERT_SPANS, spanParams(projectId, spansByNew.get(true))));
           }
@@ -99,21 +100,32 @@ final class IngestRepository {
             steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
-          steps.add(run(conn, IngestSql.MARK_AFTER, markParams(projectId, rows, spans)));
+          if (!created.isEmpty()) {
+            steps.add(run(conn, RollupDeltas.ADD,
+                Tuple.tuple().addValue(projectId).addValue(created.toArray(String[]::new))));
+          }
+          if (minutesBefore != null) {
+            // sent once the minutes before are read: after every statement above
+            steps.add(minutesBefore.compose(before -> run(conn, IngestSql.MARK,
+                markParams(projectId, recompute, spansByNew.get(false), before))));
+          }
           return Future.all(steps).map(v -> missing.result());
         }));
   }
 
-  /** Every trace id of the batch and the start times its spans were sent with. */
-  private static Tuple markParams(UUID projectId, RowSet<Row> traces, Collection<SpanWrite> spans) {
-    String[] ids = new String[traces.size()];
-    int i = 0;
-    for (Row row : traces) {
-      ids[i++] = row.getString("id");
-    }
+  /**
+   * The traces that existed before the batch, the start times their spans were sent with, and the
+   * minutes they were in before.
+   */
+  private static Tuple markParams(UUID projectId, List<String> traces, Collection<SpanWrite> spans,
+      RowSet<Row> minutesBefore) {
+    String[] ids = traces.toArray(String[]::new);
     OffsetDateTime[] starts = spans.stream().map(SpanWrite::startTime).filter(t -> t != null)
         .toArray(OffsetDateTime[]::new);
-    return Tuple.tuple().addValue(projectId).addValue(ids).addValue(starts);
+    List<OffsetDateTime> before = new ArrayList<>();
+    minutesBefore.forEach(row -> before.add(row.getOffsetDateTime("minute")));
+    return Tuple.tuple().addValue(projectId).addValue(ids).addValue(starts)
+        .addValue(before.toArray(OffsetDateTime[]::new));
   }
 
   /** The ids of the scores to update that the update did not find. */

@@ -179,23 +179,33 @@ final class IngestSql {
       isError("t.status", "a.span_errors"));
 
   /**
-   * Marks the minutes the batch's traces that existed before it ({@code $2}) and their spans sit in
-   * before the batch changes them (their dashboard roll-ups may lose a row): run after
+   * The minutes the batch's traces that existed before it ({@code $2}) and their spans sit in
+   * before the batch changes them (their roll-ups may lose a row): read after
    * {@link #UPSERT_TRACES}, which changes no trace's {@code sort_time}, and before the spans'
-   * writes and {@link #RECOMPUTE_TRACES}. See {@link RollupMarks}.
+   * writes and {@link #RECOMPUTE_TRACES}; {@link #MARK} marks them. A plain read: marking them
+   * here, in a statement of their own, let two batches mark minutes in opposite orders across the
+   * two statements and deadlock.
    */
-  static final String MARK_BEFORE = RollupMarks.statement("""
-      SELECT sort_time FROM traces WHERE project_id = $1 AND id = ANY($2::text[])
-      UNION ALL
-      SELECT start_time FROM spans WHERE project_id = $1 AND trace_id = ANY($2::text[])""");
+  static final String MINUTES_BEFORE = """
+      SELECT DISTINCT %s AS minute
+        FROM (SELECT sort_time FROM traces WHERE project_id = $1 AND id = ANY($2::text[])
+              UNION ALL
+              SELECT start_time FROM spans WHERE project_id = $1 AND trace_id = ANY($2::text[])) m(ts)
+       WHERE m.ts IS NOT NULL""".formatted(RollupMarks.minuteOf("m.ts"));
 
   /**
-   * Marks the minutes of every trace of the batch ({@code $2}) and of its spans' start times
-   * ({@code $3}) after the batch's writes: the last statement of the transaction. A span sent
-   * without a start time keeps its stored one, whose minute {@link #MARK_BEFORE} marked.
+   * Marks the minutes {@link #MINUTES_BEFORE} read ({@code $4}), and those of the batch's traces
+   * that existed before it ({@code $2}) and of the start times their spans were sent with
+   * ({@code $3}) after the batch's writes: the last statement of the transaction and its only
+   * mark, so that concurrent batches take the marks in one order (see {@link RollupMarks}). A
+   * span sent without a start time keeps its stored one, whose minute {@code $4} holds. The
+   * traces the batch created are not marked: their deltas ({@code RollupDeltas}) say what they
+   * add.
    */
-  static final String MARK_AFTER = RollupMarks.statement("""
+  static final String MARK = RollupMarks.statement("""
       SELECT sort_time FROM traces WHERE project_id = $1 AND id = ANY($2::text[])
       UNION ALL
-      SELECT unnest($3::timestamptz[])""");
+      SELECT unnest($3::timestamptz[])
+      UNION ALL
+      SELECT unnest($4::timestamptz[])""");
 }

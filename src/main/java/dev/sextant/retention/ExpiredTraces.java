@@ -6,6 +6,8 @@ import dev.sextant.retention.RetentionRepository.Removed;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Deletes, project by project, the traces sorted before the project's {@code retention_days}
  * with their spans and scores, {@code batchTraces} traces per statement (each its own
  * transaction), oldest first. After each batch that removed something, the project's cached reads
- * are invalidated, so no read serves a deleted trace.
+ * are invalidated, so no read serves a deleted trace, and {@code afterDelete} is told (it queues a
+ * roll-up pass over the minutes the batch marked, so the dashboard forgets them within seconds
+ * rather than at the next scheduled pass).
  */
 public final class ExpiredTraces implements RetentionCleanup {
 
@@ -22,11 +26,13 @@ public final class ExpiredTraces implements RetentionCleanup {
   private final RetentionRepository repository;
   private final ResponseCache cache;
   private final int batchTraces;
+  private final Consumer<UUID> afterDelete;
 
-  public ExpiredTraces(Pool pool, ResponseCache cache, int batchTraces) {
+  public ExpiredTraces(Pool pool, ResponseCache cache, int batchTraces, Consumer<UUID> afterDelete) {
     this.repository = new RetentionRepository(pool);
     this.cache = cache;
     this.batchTraces = batchTraces;
+    this.afterDelete = afterDelete;
   }
 
   @Override
@@ -59,9 +65,13 @@ public final class ExpiredTraces implements RetentionCleanup {
   /** Batches of one project until a batch finds fewer than a full batch, or time is up. */
   private Future<Drained> drain(Cutoff cutoff, long deadlineNanos, Removed sum) {
     return repository.deleteExpired(cutoff, batchTraces)
-        .compose(removed -> (removed.traces() > 0
-            ? cache.invalidate(cutoff.projectId()) : Future.<Void>succeededFuture())
-            .map(removed))
+        .compose(removed -> {
+          if (removed.traces() == 0) {
+            return Future.succeededFuture(removed);
+          }
+          afterDelete.accept(cutoff.projectId());
+          return cache.invalidate(cutoff.projectId()).map(removed);
+        })
         .compose(removed -> {
           Removed total = sum.plus(removed);
           if (removed.found() < batchTraces) {

@@ -14,13 +14,18 @@ final class RollupStatsSql {
   private RollupStatsSql() {}
 
   /**
-   * The project's minutes in {@code [$2, $3)} marked by writes and not folded in yet, up to
-   * {@code $4}, through the marks' primary keys.
+   * The project's minutes in {@code [$2, $3)} marked by writes or with deltas
+   * ({@link RollupDeltas}) not folded in yet, up to {@code $4}, through the marks' primary keys
+   * and the deltas' minute indexes.
    */
   static final String DIRTY_MINUTES = """
       SELECT minute FROM rollup_dirty WHERE project_id = $1 AND minute >= $2 AND minute < $3
       UNION
       SELECT minute FROM rollup_pending WHERE project_id = $1 AND minute >= $2 AND minute < $3
+      UNION
+      SELECT minute FROM rollup_trace_deltas WHERE project_id = $1 AND minute >= $2 AND minute < $3
+      UNION
+      SELECT minute FROM rollup_span_deltas WHERE project_id = $1 AND minute >= $2 AND minute < $3
       LIMIT $4""";
 
   /**

@@ -67,7 +67,8 @@ record Resources(List<Routes> operations, List<Routes> api, JobQueue jobQueue,
     // retention runs each resource's clean-up in turn: a resource with rows of its own to expire
     // adds its RetentionCleanup to this list
     jobHandlers.put(RetentionJob.KIND, new RetentionJob(
-        List.of(new ExpiredTraces(services.pool(), services.cache(), config.retention().batchTraces())),
+        List.of(new ExpiredTraces(services.pool(), services.cache(), config.retention().batchTraces(),
+            rollupTrigger)),
         jobQueue, config.retention().timeBudgetMs(), config.jobs().maxAttempts()));
 
     List<Routes> operations = List.of(

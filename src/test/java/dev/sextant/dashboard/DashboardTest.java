@@ -122,8 +122,10 @@ class DashboardTest {
     Await.until(Duration.ofSeconds(60), () -> sqlLong("""
         SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
              + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)
              + (SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup' AND status = 'running')""",
-        projectId, projectId) == 0, "the roll-ups of " + projectId + " to take every mark in");
+        projectId, projectId, projectId, projectId) == 0, "the roll-ups of " + projectId + " to take every mark in");
   }
 
   private static JsonObject dashboard(String apiKey, String window) {

@@ -2,6 +2,7 @@ package dev.sextant.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.rollups.RollupDeltas;
 import dev.sextant.support.PlanFixture;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -49,21 +50,32 @@ class IngestPlanTest {
   @DisplayName("marks the dashboard minutes of the batch's traces and spans through their keys")
   void rollupMarksUseTheKeys() throws Exception {
     Object[] after = {PlanFixture.PROJECT, new String[] {"t11", "t21", "t31"},
-        "{2026-10-01T00:04:35Z,2026-10-01T00:08:45Z}"};
+        "{2026-10-01T00:04:35Z,2026-10-01T00:08:45Z}", "{2026-10-01T00:04:00Z}"};
     for (JsonObject plan : new JsonObject[] {
-        PlanFixture.plan(IngestSql.MARK_BEFORE, BATCH),
-        PlanFixture.genericPlan(IngestSql.MARK_BEFORE, BATCH)}) {
+        PlanFixture.plan(IngestSql.MINUTES_BEFORE, BATCH),
+        PlanFixture.genericPlan(IngestSql.MINUTES_BEFORE, BATCH)}) {
       assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
       assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
       assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
     }
     for (JsonObject plan : new JsonObject[] {
-        PlanFixture.plan(IngestSql.MARK_AFTER, after),
-        PlanFixture.genericPlan(IngestSql.MARK_AFTER, after)}) {
+        PlanFixture.plan(IngestSql.MARK, after),
+        PlanFixture.genericPlan(IngestSql.MARK, after)}) {
       assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
       assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
       // the spans' start times come with the batch: no span is read
       assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("writes the roll-up deltas of the batch's new traces and spans found through their keys")
+  void rollupDeltasUseTheKeys() throws Exception {
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(RollupDeltas.ADD, BATCH), PlanFixture.genericPlan(RollupDeltas.ADD, BATCH)}) {
+      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
+      assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
+      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
     }
   }
 }

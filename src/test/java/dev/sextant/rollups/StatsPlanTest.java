@@ -71,7 +71,17 @@ class StatsPlanTest {
             FROM generate_series(1, 20000) p, generate_series(0, 2) m""");
       st.execute("""
           INSERT INTO rollup_pending SELECT * FROM rollup_dirty WHERE minute > '2026-11-03 05:01Z'""");
-      st.execute("VACUUM ANALYZE rollup_dirty, rollup_pending");
+      // and the deltas of a busy moment: a minute of each of 2 000 projects
+      st.execute("""
+          INSERT INTO rollup_trace_deltas (project_id, minute, n, errors, input_tokens, output_tokens, cost)
+          SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid,
+                 timestamptz '2026-11-03 05:03Z', 1, 0, 0, 0, 0
+            FROM generate_series(1, 2000) p, generate_series(1, 10) d""");
+      st.execute("""
+          INSERT INTO rollup_span_deltas (project_id, minute, n, errors, input_tokens, output_tokens, cost)
+          SELECT project_id, minute, n, errors, input_tokens, output_tokens, cost
+            FROM rollup_trace_deltas""");
+      st.execute("VACUUM ANALYZE rollup_dirty, rollup_pending, rollup_trace_deltas, rollup_span_deltas");
     }
   }
 
@@ -109,7 +119,7 @@ class StatsPlanTest {
   }
 
   @Test
-  @DisplayName("finds the minutes not folded in yet through the marks' primary keys")
+  @DisplayName("finds the minutes not folded in yet through the marks' primary keys and the deltas' indexes")
   void dirtyMinutesThroughKeys() throws SQLException {
     List<String> literals = List.of("'" + PROJECT + "'", "'2026-11-01T00:00:00Z'",
         "'10000-01-01T00:00:00Z'", "61");
@@ -122,7 +132,8 @@ class StatsPlanTest {
         }
       });
       assertThat(indexes).as(plan.encodePrettily())
-          .containsExactlyInAnyOrder("rollup_dirty_pkey", "rollup_pending_pkey");
+          .containsExactlyInAnyOrder("rollup_dirty_pkey", "rollup_pending_pkey",
+              "rollup_trace_deltas_minute", "rollup_span_deltas_minute");
     }
   }
 

@@ -151,7 +151,9 @@ class StatsFromRollupsTest {
   private static void awaitFolded() {
     Await.until(Duration.ofSeconds(60), () -> sqlLong("""
         SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)""") == 0,
+             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)""") == 0,
         "the roll-ups to take every mark in");
   }
 
@@ -344,8 +346,9 @@ class StatsFromRollupsTest {
   private static long sqlLong(String sql) {
     try (Connection conn = TestInfra.jdbc(server.databaseUrl());
         PreparedStatement st = conn.prepareStatement(sql)) {
-      st.setString(1, project);
-      st.setString(2, project);
+      for (int i = 1; i <= st.getParameterMetaData().getParameterCount(); i++) {
+        st.setString(i, project);
+      }
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
         return rs.getLong(1);

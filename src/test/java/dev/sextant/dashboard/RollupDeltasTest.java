@@ -1,0 +1,153 @@
+package dev.sextant.dashboard;
+
+import static dev.sextant.support.Batches.span;
+import static dev.sextant.support.Batches.trace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sextant.support.ApiClient;
+import dev.sextant.support.ApiClient.Response;
+import dev.sextant.support.Await;
+import dev.sextant.support.Batches;
+import dev.sextant.support.TestInfra;
+import dev.sextant.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The roll-ups kept from the writers' deltas and marks while writes go on equal the roll-ups
+ * recomputed from the raw rows afterwards: no delta is added twice or lost, whatever passes ran
+ * between, beside or within the writes.
+ */
+@DisplayName("Roll-up deltas")
+class RollupDeltasTest {
+
+  private static final String ADMIN = "admin-secret-deltas";
+  private static final int WRITERS = 4;
+  private static final int BATCHES = 25;
+  private static final String[] MODELS = {"gpt-4o", "claude-3", null};
+
+  @Test
+  @DisplayName("roll-ups kept during concurrent new traces, late spans and re-sent batches equal a rebuild")
+  void keptEqualsRebuilt() throws Exception {
+    // a pass queued 5 ms after a write, with no pause: passes run all through the writes
+    try (TestServer server = TestServer.start(Map.of("SEXTANT_ADMIN_TOKEN", ADMIN,
+        "SEXTANT_DASHBOARD_ROLLUP_DELAY_MS", "5", "SEXTANT_DASHBOARD_ROLLUP_PAUSE_FACTOR", "0"))) {
+      ApiClient api = server.client;
+      String key = api.newProjectKey();
+      String project = api.get("/api/v1/project", key).json().getString("id");
+      Instant now = Instant.now();
+      ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+      try {
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+          int writer = w;
+          writers.add(pool.submit(() -> write(api, key, writer, now)));
+        }
+        for (Future<?> writer : writers) {
+          writer.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      awaitFolded(server, project);
+      List<String> kept = rollupRows(server, project);
+      assertThat(kept).hasSizeGreaterThan(3 * 4);
+
+      Response r = api.send(api.request("/api/v1/admin/projects/" + project + "/rollups/rebuild")
+          .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + ADMIN).build());
+      assertThat(r.status()).as(r.body()).isEqualTo(202);
+      awaitFolded(server, project);
+      assertThat(kept).containsExactlyElementsOf(rollupRows(server, project));
+    }
+  }
+
+  /**
+   * One writer's batches, all within the last few minutes: new traces (deltas); late spans of the
+   * writer's earlier traces, and the previous batch sent again (marks of existing traces).
+   */
+  private static void write(ApiClient api, String key, int writer, Instant now) {
+    Random random = new Random(writer);
+    List<JsonObject> previous = List.of();
+    for (int b = 0; b < BATCHES; b++) {
+      List<JsonObject> items = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        String id = "w" + writer + "-b" + b + "-t" + t;
+        Instant at = now.minusMillis(random.nextInt(180_000));
+        long latency = random.nextInt(3000);
+        items.add(trace(new JsonObject().put("id", id).put("name", "n" + random.nextInt(3))
+            .put("user_id", "u" + random.nextInt(5)).put("start_time", at.toString())
+            .put("end_time", at.plusMillis(latency).toString())
+            .put("status", random.nextInt(5) == 0 ? "error" : "ok")));
+        for (int s = 0; s < 3; s++) {
+          items.add(span(spanAt(random, id, "s" + s, at)));
+        }
+      }
+      if (b > 0) {
+        String earlier = "w" + writer + "-b" + random.nextInt(b) + "-t" + random.nextInt(8);
+        items.add(span(spanAt(random, earlier, "late" + b, now.minusMillis(random.nextInt(240_000)))));
+      }
+      Batches.ingestAll(api, key, items);
+      if (b % 5 == 4) {
+        Batches.ingestAll(api, key, previous);
+      }
+      previous = items;
+    }
+  }
+
+  private static JsonObject spanAt(Random random, String traceId, String id, Instant at) {
+    JsonObject span = new JsonObject().put("id", id).put("trace_id", traceId)
+        .put("start_time", at.toString())
+        .put("end_time", at.plusMillis(random.nextInt(2000)).toString())
+        .put("input_tokens", random.nextInt(500)).put("output_tokens", random.nextInt(50))
+        .put("cost_usd", random.nextInt(100) / 1000.0);
+    String model = MODELS[random.nextInt(MODELS.length)];
+    return model == null ? span : span.put("model", model);
+  }
+
+  /** No mark, delta or pass of the project is left: every acknowledged write is folded in. */
+  private static void awaitFolded(TestServer server, String project) {
+    Await.until(Duration.ofSeconds(60), () -> count(server, """
+        SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)
+             + (SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup' AND status = 'running')""",
+        project) == 0, "the roll-ups of " + project + " to take every write in");
+  }
+
+  private static List<String> rollupRows(TestServer server, String project) throws SQLException {
+    try (Connection conn = TestInfra.jdbc(server.databaseUrl())) {
+      return StoredRollups.rows(conn, project);
+    }
+  }
+
+  private static long count(TestServer server, String sql, String project) {
+    try (Connection conn = TestInfra.jdbc(server.databaseUrl());
+        PreparedStatement st = conn.prepareStatement(sql)) {
+      for (int i = 1; i <= 4; i++) {
+        st.setString(i, project);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -2,8 +2,8 @@
 -- roll-ups, written by the batch's own transaction, so that the roll-up job folds in the new
 -- rows' figures instead of recomputing their whole minutes from the raw rows.
 --
--- A batch of traces it creates (with their spans) writes one row per (minute, group, latency bin)
--- of them here; writes that change or delete stored rows keep marking their minutes in
+-- A batch of traces it creates (with their spans) writes one row per minute and group (trace
+-- name, user id and release; span model) of them here, its latency bins in arrays; writes that change or delete stored rows keep marking their minutes in
 -- rollup_dirty for a recompute. The job takes the deltas (DELETE ... RETURNING) in a
 -- REPEATABLE READ transaction and adds them to the minute, hour and day rows; a recompute of a
 -- marked minute drops that minute's deltas in the same snapshot as it reads the raw rows, so that
@@ -16,12 +16,13 @@ CREATE TABLE rollup_trace_deltas (
   name          text,
   user_id       text,
   release       text,
-  bin           integer,                      -- LatencySketch bin of the latency; null: none
-  n             bigint NOT NULL,
+  count         bigint NOT NULL,
   errors        bigint NOT NULL,
-  input_tokens  numeric NOT NULL,
-  output_tokens numeric NOT NULL,
+  input_tokens  bigint NOT NULL,
+  output_tokens bigint NOT NULL,
   cost          double precision NOT NULL,
+  bins          integer[],                    -- LatencySketch bins of the latencies, and
+  counts        bigint[],                     -- how many fell in each (null: no latency)
   added_at      timestamptz NOT NULL DEFAULT now()   -- the lag gauge
 );
 
@@ -29,12 +30,13 @@ CREATE TABLE rollup_span_deltas (
   project_id    uuid NOT NULL,
   minute        timestamptz NOT NULL,         -- the minute of the spans' start_time
   model         text,
-  bin           integer,                      -- LatencySketch bin of duration_ms; null: none
-  n             bigint NOT NULL,
+  count         bigint NOT NULL,
   errors        bigint NOT NULL,
-  input_tokens  numeric NOT NULL,
-  output_tokens numeric NOT NULL,
+  input_tokens  bigint NOT NULL,
+  output_tokens bigint NOT NULL,
   cost          double precision NOT NULL,
+  bins          integer[],                    -- of duration_ms
+  counts        bigint[],
   added_at      timestamptz NOT NULL DEFAULT now()
 );
 

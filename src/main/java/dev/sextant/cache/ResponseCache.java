@@ -158,7 +158,7 @@ public final class ResponseCache {
           if (stored != null && stored.epoch() == epoch) {
             Loaded previous = stored.loaded();
             long age = System.currentTimeMillis() - previous.startedMs();
-            if (previous.loadMs() >= staleness.slowLoadMs() && age <= staleness.maxStaleMs()) {
+            if (previous.loadMs() >= staleness.slowLoadMs() && age < staleness.maxStaleMs()) {
               metrics.stale(cache);
               if (age >= REFRESH_FACTOR * previous.loadMs()) {
                 // one refresh per key at a time, whatever generation each reader saw: writes

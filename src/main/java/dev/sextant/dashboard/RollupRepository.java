@@ -149,23 +149,28 @@ final class RollupRepository {
   }
 
   /**
-   * The taken deltas (rows by minute, as a recompute answers them) by project, each also added to
-   * its hour and its day.
+   * The taken deltas summed by project and roll-up row: each delta goes to its minute, hour and
+   * day, in each of its groups (a trace delta: the bucket's totals and its name, user id and
+   * release; a span delta: its model).
    */
   private static Map<UUID, Map<Key, Aggregate>> deltasByProject(RowSet<Row> rows, boolean traces) {
     Map<UUID, Map<Key, Aggregate>> byProject = new LinkedHashMap<>();
     for (Row row : rows) {
       Map<Key, Aggregate> project = byProject.computeIfAbsent(row.getUUID("project_id"),
           p -> new LinkedHashMap<>());
-      OffsetDateTime minute = row.getOffsetDateTime("bucket").withOffsetSameInstant(ZoneOffset.UTC);
-      String dimension = traces ? row.getString("dimension") : null;
-      String key = row.getString(traces ? "key" : "model");
+      OffsetDateTime minute = row.getOffsetDateTime("minute").withOffsetSameInstant(ZoneOffset.UTC);
       Aggregate delta = aggregate(row);
-      project.put(new Key(MINUTE, minute, dimension, key), delta);
-      project.computeIfAbsent(new Key(HOUR, minute.truncatedTo(ChronoUnit.HOURS), dimension, key),
-          k -> new Aggregate()).add(delta);
-      project.computeIfAbsent(new Key(DAY, minute.truncatedTo(ChronoUnit.DAYS), dimension, key),
-          k -> new Aggregate()).add(delta);
+      for (int seconds : Rollups.WIDTHS) {
+        OffsetDateTime bucket = minute.truncatedTo(seconds == DAY ? ChronoUnit.DAYS
+            : seconds == HOUR ? ChronoUnit.HOURS : ChronoUnit.MINUTES);
+        List<Key> keys = traces
+            ? List.of(new Key(seconds, bucket, Rollups.ALL, null),
+                new Key(seconds, bucket, Rollups.NAME, row.getString("name")),
+                new Key(seconds, bucket, Rollups.USER_ID, row.getString("user_id")),
+                new Key(seconds, bucket, Rollups.RELEASE, row.getString("release")))
+            : List.of(new Key(seconds, bucket, null, row.getString("model")));
+        keys.forEach(key -> project.computeIfAbsent(key, k -> new Aggregate()).add(delta));
+      }
     }
     return byProject;
   }
@@ -303,7 +308,7 @@ final class RollupRepository {
         .addValue(outputTokens).addValue(costs).addValue(sketches);
   }
 
-  /** A recomputed minute's figures, its sketch built from the bins counted in SQL. */
+  /** A recomputed minute's or a delta's figures, its sketch built from the bins counted in SQL. */
   private static Aggregate aggregate(Row row) {
     Aggregate a = new Aggregate();
     a.add(row.getLong("count"), row.getLong("errors"), row.getLong("input_tokens"),

@@ -61,24 +61,6 @@ final class RollupSql {
               UNION ALL SELECT added_at FROM rollup_span_deltas) m""";
 
   /**
-   * Sums binned trace rows {@code b} (columns {@code lead}, name, user_id, release and
-   * {@link Rollups#TRACE_BINS}'s) by {@code lead} for each of {@link Rollups#TRACE_DIMENSIONS}:
-   * {@code lead}, then dimension and key, then {@link Rollups#BINNED_SUMS}.
-   */
-  private static String byTraceDimension(String lead) {
-    return """
-        SELECT %1$s,
-               CASE WHEN GROUPING(name) = 0 THEN 'name' WHEN GROUPING(user_id) = 0 THEN 'user_id'
-                    WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
-               CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
-                    WHEN GROUPING(release) = 0 THEN release END AS key,
-               %2$s
-          FROM b
-         GROUP BY GROUPING SETS ((%1$s), (%1$s, name), (%1$s, user_id), (%1$s, release))""".formatted(
-        lead, Rollups.BINNED_SUMS);
-  }
-
-  /**
    * The traces of the minutes {@code $2} (each a minute's start) of project {@code $1}, by
    * {@code sort_time}: each minute's totals (dimension {@code all}) and its groups by trace name,
    * user id and release ({@link Rollups#TRACE_DIMENSIONS}), with the latency bins and their counts
@@ -97,7 +79,15 @@ final class RollupSql {
              WHERE project_id = $1 AND sort_time >= m.start AND sort_time < m.start + interval '1 minute'
             OFFSET 0) t
          GROUP BY 1, 2, 3, 4, 5)
-      %2$s""".formatted(Rollups.TRACE_BINS, byTraceDimension("bucket"), LATENCY_MS_DOUBLE);
+      SELECT bucket,
+             CASE WHEN GROUPING(name) = 0 THEN 'name' WHEN GROUPING(user_id) = 0 THEN 'user_id'
+                  WHEN GROUPING(release) = 0 THEN 'release' ELSE 'all' END AS dimension,
+             CASE WHEN GROUPING(name) = 0 THEN name WHEN GROUPING(user_id) = 0 THEN user_id
+                  WHEN GROUPING(release) = 0 THEN release END AS key,
+             %2$s
+        FROM b
+       GROUP BY GROUPING SETS ((bucket), (bucket, name), (bucket, user_id), (bucket, release))""".formatted(
+      Rollups.TRACE_BINS, Rollups.BINNED_SUMS, LATENCY_MS_DOUBLE);
 
   /**
    * The spans of the minutes {@code $2} of project {@code $1}, by start time and model, each
@@ -157,37 +147,17 @@ final class RollupSql {
         spans = EXCLUDED.spans, errors = EXCLUDED.errors, input_tokens = EXCLUDED.input_tokens,
         output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, latency = EXCLUDED.latency""";
 
-  /**
-   * Takes every trace delta: deletes them and answers their sums by project, minute and
-   * {@link Rollups#TRACE_DIMENSIONS} group (as {@link #TRACE_MINUTES} answers a recompute).
-   */
+  /** Takes every trace delta: deletes them, answering them. */
   static final String TAKE_TRACE_DELTAS = """
-      WITH d AS (
-        DELETE FROM rollup_trace_deltas
-        RETURNING project_id, minute, name, user_id, release, bin, n, errors, input_tokens,
-                  output_tokens, cost),
-      b AS (
-        SELECT project_id, minute AS bucket, name, user_id, release, bin, sum(n) AS n,
-               sum(errors) AS errors, sum(input_tokens) AS input_tokens,
-               sum(output_tokens) AS output_tokens, sum(cost) AS cost
-          FROM d
-         GROUP BY 1, 2, 3, 4, 5, 6)
-      %s""".formatted(byTraceDimension("project_id, bucket"));
+      DELETE FROM rollup_trace_deltas
+      RETURNING project_id, minute, name, user_id, release, count, errors, input_tokens,
+                output_tokens, cost, bins, counts""";
 
-  /** Takes every span delta, answering their sums by project, minute and model. */
+  /** Takes every span delta. */
   static final String TAKE_SPAN_DELTAS = """
-      WITH d AS (
-        DELETE FROM rollup_span_deltas
-        RETURNING project_id, minute, model, bin, n, errors, input_tokens, output_tokens, cost),
-      b AS (
-        SELECT project_id, minute AS bucket, model, bin, sum(n) AS n, sum(errors) AS errors,
-               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-               sum(cost) AS cost
-          FROM d
-         GROUP BY 1, 2, 3, 4)
-      SELECT project_id, bucket, model, %s
-        FROM b
-       GROUP BY project_id, bucket, model""".formatted(Rollups.BINNED_SUMS);
+      DELETE FROM rollup_span_deltas
+      RETURNING project_id, minute, model, count, errors, input_tokens, output_tokens, cost, bins,
+                counts""";
 
   /**
    * Drops the deltas of the minutes {@code $2} of project {@code $1}, in the snapshot that

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * trigger then tries again after {@code delayMs} until a job is queued.
  *
  * <p>A queued pass is due after {@code pauseMs} (the last pass's duration times
- * {@code dashboard.rollup_pause_factor}): a pass recomputes whole minutes, so under sustained
- * ingest back-to-back passes would re-read the current minute over and over, taking a database
- * connection's whole time from ingest. The pause bounds that share to 1 / (1 + factor).
+ * {@code dashboard.rollup_pause_factor}): a pass recomputes the minutes that changes to stored
+ * traces marked, so under a sustained stream of late spans back-to-back passes would re-read the
+ * current minute over and over, taking a database connection's whole time from ingest. The pause
+ * bounds that share to 1 / (1 + factor).
  */
 public final class RollupTrigger implements Consumer<UUID> {
 

@@ -21,23 +21,28 @@ public final class RollupDeltas {
 
   /**
    * Writes the deltas of the traces {@code $2} of project {@code $1}, which this transaction
-   * created, and of their spans: run after their spans are written. The traces and spans are
-   * found through their primary keys.
+   * created, and of their spans: one row per minute and group, with its latency bins and their
+   * counts in arrays (one row per bin would write about a row per span). Run after their spans
+   * are written; the traces and spans are found through their primary keys.
    */
   public static final String ADD = """
       WITH trace_deltas AS (
-        INSERT INTO rollup_trace_deltas (project_id, minute, name, user_id, release, bin, n, errors,
-                                         input_tokens, output_tokens, cost)
-        SELECT $1, %1$s, t.name, t.user_id, t.release, %2$s
-          FROM (SELECT sort_time, name, user_id, release, is_error, input_tokens, output_tokens,
-                       total_cost, %3$s AS latency
-                  FROM traces WHERE project_id = $1 AND id = ANY($2::text[])) t
-         GROUP BY 2, 3, 4, 5, 6)
-      INSERT INTO rollup_span_deltas (project_id, minute, model, bin, n, errors, input_tokens,
-                                      output_tokens, cost)
-      SELECT $1, %4$s, s.model, %5$s
-        FROM spans s
-       WHERE s.project_id = $1 AND s.trace_id = ANY($2::text[]) AND s.start_time IS NOT NULL
-       GROUP BY 2, 3, 4""".formatted(RollupMarks.minuteOf("t.sort_time"), Rollups.TRACE_BINS,
-      LATENCY_MS_DOUBLE, RollupMarks.minuteOf("s.start_time"), Rollups.SPAN_BINS);
+        INSERT INTO rollup_trace_deltas (project_id, minute, name, user_id, release, count, errors,
+                                         input_tokens, output_tokens, cost, bins, counts)
+        SELECT $1, minute, name, user_id, release, %2$s
+          FROM (SELECT %1$s AS minute, t.name, t.user_id, t.release, %3$s
+                  FROM (SELECT sort_time, name, user_id, release, is_error, input_tokens,
+                               output_tokens, total_cost, %4$s AS latency
+                          FROM traces WHERE project_id = $1 AND id = ANY($2::text[])) t
+                 GROUP BY 1, 2, 3, 4, 5) b
+         GROUP BY minute, name, user_id, release)
+      INSERT INTO rollup_span_deltas (project_id, minute, model, count, errors, input_tokens,
+                                      output_tokens, cost, bins, counts)
+      SELECT $1, minute, model, %2$s
+        FROM (SELECT %5$s AS minute, s.model, %6$s
+                FROM spans s
+               WHERE s.project_id = $1 AND s.trace_id = ANY($2::text[]) AND s.start_time IS NOT NULL
+               GROUP BY 1, 2, 3) b
+       GROUP BY minute, model""".formatted(RollupMarks.minuteOf("t.sort_time"), Rollups.BINNED_SUMS,
+      Rollups.TRACE_BINS, LATENCY_MS_DOUBLE, RollupMarks.minuteOf("s.start_time"), Rollups.SPAN_BINS);
 }

@@ -73,13 +73,13 @@ class StatsPlanTest {
           INSERT INTO rollup_pending SELECT * FROM rollup_dirty WHERE minute > '2026-11-03 05:01Z'""");
       // and the deltas of a busy moment: a minute of each of 2 000 projects
       st.execute("""
-          INSERT INTO rollup_trace_deltas (project_id, minute, n, errors, input_tokens, output_tokens, cost)
+          INSERT INTO rollup_trace_deltas (project_id, minute, count, errors, input_tokens, output_tokens, cost)
           SELECT ('00000000-0000-7000-8000-' || lpad(p::text, 12, '0'))::uuid,
                  timestamptz '2026-11-03 05:03Z', 1, 0, 0, 0, 0
             FROM generate_series(1, 2000) p, generate_series(1, 10) d""");
       st.execute("""
-          INSERT INTO rollup_span_deltas (project_id, minute, n, errors, input_tokens, output_tokens, cost)
-          SELECT project_id, minute, n, errors, input_tokens, output_tokens, cost
+          INSERT INTO rollup_span_deltas (project_id, minute, count, errors, input_tokens, output_tokens, cost)
+          SELECT project_id, minute, count, errors, input_tokens, output_tokens, cost
             FROM rollup_trace_deltas""");
       st.execute("VACUUM ANALYZE rollup_dirty, rollup_pending, rollup_trace_deltas, rollup_span_deltas");
     }

@@ -101,7 +101,7 @@ final class IngestRepository {
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
           if (!created.isEmpty()) {
-            steps.add(run(conn, RollupDeltas.ADD_TRACES,
+            steps.add(run(conn, RollupDeltas.ADD,
                 Tuple.tuple().addValue(projectId).addValue(created.toArray(String[]::new))));
           }
           if (minutesBefore != null) {

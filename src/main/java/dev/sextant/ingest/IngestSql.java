@@ -4,7 +4,6 @@ import static dev.sextant.tracemodel.TraceDerivations.isError;
 import static dev.sextant.tracemodel.TraceDerivations.sortTime;
 import static dev.sextant.tracemodel.TraceDerivations.spanAggregates;
 
-import dev.sextant.rollups.RollupDeltas;
 import dev.sextant.tracemodel.RollupMarks;
 import dev.sextant.tracemodel.SpanTotals;
 import dev.sextant.tracemodel.TraceDerivations;
@@ -67,10 +66,9 @@ final class IngestSql {
    * The spans of traces this transaction created: no span of such a trace can exist (spans are
    * only written after their trace row, and deleted with it), so a plain insert does, without the
    * cost of conflict checks. Should one exist all the same, the insert fails on the primary key
-   * and the batch is written again with {@link #UPSERT_SPANS} for every span. It writes the
-   * spans' roll-up deltas with them ({@link RollupDeltas#withSpanDeltas}).
+   * and the batch is written again with {@link #UPSERT_SPANS} for every span.
    */
-  private static final String INSERT_NEW_SPANS = """
+  static final String INSERT_SPANS = """
       INSERT INTO spans AS s (project_id, trace_id, id, parent_id, name, kind, start_time, end_time,
                               status, status_message, model, input_tokens, output_tokens, cost_usd,
                               input, output, attributes)
@@ -85,10 +83,8 @@ final class IngestSql {
                   status_message, model, input_tokens, output_tokens, cost_usd, input, output,
                   attributes)""";
 
-  static final String INSERT_SPANS = RollupDeltas.withSpanDeltas(INSERT_NEW_SPANS);
-
   /** Spans that may already be stored, merged field by field; in key order, for lock order. */
-  static final String UPSERT_SPANS = INSERT_NEW_SPANS + """
+  static final String UPSERT_SPANS = INSERT_SPANS + """
 
        ORDER BY r.trace_id, r.id
       ON CONFLICT (project_id, trace_id, id) DO UPDATE SET

@@ -103,7 +103,7 @@ class RollupRepositoryTest {
     assertEqualToRecomputed();
   }
 
-  /** A trace created with one span, {@code second}s into {@link #MINUTE}, and their deltas. */
+  /** A trace created with one span, {@code second}s into {@link #MINUTE}, and its deltas. */
   private void newTrace(String id, int second, long latencyMs, String model) {
     OffsetDateTime at = MINUTE.plusSeconds(second);
     OffsetDateTime end = at.plusNanos(latencyMs * 1_000_000);
@@ -113,12 +113,12 @@ class RollupRepositoryTest {
                                 sort_time)
             VALUES ($1, $2, 'chat', 'u1', $3, $4, 1, 10, 2, 0.25, $3, $4, $3)""")
         .execute(Tuple.of(project, id, at, end))
-        .compose(v -> conn.preparedQuery(RollupDeltas.withSpanDeltas("""
+        .compose(v -> conn.preparedQuery("""
             INSERT INTO spans (project_id, trace_id, id, start_time, end_time, model, input_tokens,
                                output_tokens, cost_usd)
-            VALUES ($1, $2, 's1', $3, $4, $5, 10, 2, 0.25)"""))
+            VALUES ($1, $2, 's1', $3, $4, $5, 10, 2, 0.25)""")
             .execute(Tuple.of(project, id, at, end, model)))
-        .compose(v -> conn.preparedQuery(RollupDeltas.ADD_TRACES)
+        .compose(v -> conn.preparedQuery(RollupDeltas.ADD)
             .execute(Tuple.tuple().addValue(project).addValue(new String[] {id})))).await();
   }
 

@@ -69,12 +69,13 @@ class IngestPlanTest {
   }
 
   @Test
-  @DisplayName("writes the roll-up deltas of the batch's new traces found through their key")
+  @DisplayName("writes the roll-up deltas of the batch's new traces and spans found through their keys")
   void rollupDeltasUseTheKeys() throws Exception {
-    for (JsonObject plan : new JsonObject[] {PlanFixture.plan(RollupDeltas.ADD_TRACES, BATCH),
-        PlanFixture.genericPlan(RollupDeltas.ADD_TRACES, BATCH)}) {
+    for (JsonObject plan : new JsonObject[] {
+        PlanFixture.plan(RollupDeltas.ADD, BATCH), PlanFixture.genericPlan(RollupDeltas.ADD, BATCH)}) {
       assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
       assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
+      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
     }
   }
 }

@@ -56,12 +56,8 @@ public final class RollupJob implements JobHandler {
     long started = System.nanoTime();
     return rollups.takeMarks()
         .compose(v -> rollups.withPassLock(conn -> rollups.foldDeltas(conn)
-            .compose(changed -> rollups.pendingProjects(conn).map(pending -> {
-              Set<UUID> projects = new LinkedHashSet<>(changed);
-              projects.addAll(pending);
-              return projects;
-            }))
-            .compose(projects -> foldAll(conn, projects))))
+            .compose(changed -> rollups.pendingProjects(conn)
+                .compose(pending -> foldAll(conn, changed, pending)))))
         .andThen(done -> {
           lastPassNanos.set(System.nanoTime() - started);
           refreshLag();
@@ -73,23 +69,22 @@ public final class RollupJob implements JobHandler {
     return TimeUnit.NANOSECONDS.toMillis(lastPassNanos.get());
   }
 
-  private Future<Void> foldAll(SqlConnection conn, Set<UUID> projects) {
+  /**
+   * Recomputes the pending minutes of the {@code pending} projects, then retires the cached
+   * answers read from roll-ups of every project a delta or a recompute changed: the dashboard's,
+   * and the trace stats (in the family of answers over its trace data).
+   */
+  private Future<Void> foldAll(SqlConnection conn, Set<UUID> changed, Set<UUID> pending) {
+    Set<UUID> projects = new LinkedHashSet<>(changed);
+    projects.addAll(pending);
     Future<Void> chain = Future.succeededFuture();
     for (UUID project : projects) {
-      chain = chain.compose(v -> foldProject(conn, project));
+      chain = chain.compose(v -> (pending.contains(project) ? foldPending(conn, project)
+              : Future.<Void>succeededFuture())
+          .compose(folded -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project))
+          .compose(invalidated -> cache.invalidate(project)));
     }
     return chain;
-  }
-
-  /**
-   * Recomputes the project's pending minutes, then retires its cached answers read from roll-ups
-   * (its deltas are in by now): the dashboard's, and the trace stats (in the family of answers
-   * over its trace data).
-   */
-  private Future<Void> foldProject(SqlConnection conn, UUID project) {
-    return foldPending(conn, project)
-        .compose(v -> cache.invalidate(DashboardRoutes.CACHE_FAMILY, project))
-        .compose(v -> cache.invalidate(project));
   }
 
   private Future<Void> foldPending(SqlConnection conn, UUID project) {

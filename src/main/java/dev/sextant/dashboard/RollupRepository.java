@@ -73,9 +73,9 @@ final class RollupRepository {
         .eventually(conn::close));
   }
 
-  Future<List<UUID>> pendingProjects(SqlConnection conn) {
+  Future<Set<UUID>> pendingProjects(SqlConnection conn) {
     return conn.preparedQuery(RollupSql.PENDING_PROJECTS).execute().map(rows -> {
-      List<UUID> projects = new ArrayList<>();
+      Set<UUID> projects = new LinkedHashSet<>();
       rows.forEach(row -> projects.add(row.getUUID(0)));
       return projects;
     });

@@ -122,8 +122,8 @@ final class RollupSql {
    * figures of a row already there (the job has merged them in, or deleted the row first).
    */
   static final String UPSERT_TRACE_ROWS = """
-      INSERT INTO rollup_traces AS t (project_id, bucket_seconds, bucket, dimension, key, traces,
-                                      errors, input_tokens, output_tokens, cost, latency)
+      INSERT INTO rollup_traces (project_id, bucket_seconds, bucket, dimension, key, traces,
+                                 errors, input_tokens, output_tokens, cost, latency)
       SELECT $1, r.seconds, r.bucket, r.dimension, r.key, r.traces, r.errors, r.input_tokens,
              r.output_tokens, r.cost, r.latency
         FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
@@ -136,8 +136,8 @@ final class RollupSql {
 
   /** {@link #UPSERT_TRACE_ROWS} for model rows. */
   static final String UPSERT_MODEL_ROWS = """
-      INSERT INTO rollup_models AS m (project_id, bucket_seconds, bucket, model, spans, errors,
-                                      input_tokens, output_tokens, cost, latency)
+      INSERT INTO rollup_models (project_id, bucket_seconds, bucket, model, spans, errors,
+                                 input_tokens, output_tokens, cost, latency)
       SELECT $1, r.seconds, r.bucket, r.model, r.spans, r.errors, r.input_tokens, r.output_tokens,
              r.cost, r.latency
         FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],

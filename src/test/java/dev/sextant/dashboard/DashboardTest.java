@@ -12,6 +12,7 @@ import dev.sextant.support.Await;
 import dev.sextant.support.Batches;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ProjectKey;
+import dev.sextant.support.RollupsFolded;
 import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestInfra;
 import dev.sextant.rollups.LatencySketch;
@@ -73,8 +74,8 @@ class DashboardTest {
       others.addAll(seededTrace(i));
     }
     ingest(otherKey, others);
-    awaitFolded(project);
-    awaitFolded(otherProject);
+    RollupsFolded.await(server.databaseUrl(), project);
+    RollupsFolded.await(server.databaseUrl(), otherProject);
   }
 
   /** Trace i: 3 s after the one before, a latency of 200 + i ms, two spans. */
@@ -111,21 +112,6 @@ class DashboardTest {
 
   private static void ingest(String apiKey, List<JsonObject> items) {
     Batches.ingestAll(api, apiKey, items);
-  }
-
-  /**
-   * Every write acknowledged so far is in the roll-ups and on the dashboard: no mark of the
-   * project is left, and no roll-up pass is still running (a pass retires the cached answers of
-   * the projects it folded after its commit).
-   */
-  private static void awaitFolded(String projectId) {
-    Await.until(Duration.ofSeconds(60), () -> sqlLong("""
-        SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup' AND status = 'running')""",
-        projectId, projectId, projectId, projectId) == 0, "the roll-ups of " + projectId + " to take every mark in");
   }
 
   private static JsonObject dashboard(String apiKey, String window) {
@@ -188,7 +174,7 @@ class DashboardTest {
     for (int i = 40; i < 45; i++) {
       assertThat(api.delete("/api/v1/traces/t" + i, key).status()).isEqualTo(204);
     }
-    awaitFolded(project);
+    RollupsFolded.await(server.databaseUrl(), project);
     for (String window : List.of("1h", "24h", "7d", "30d")) {
       assertMatchesRawRows(window);
     }
@@ -256,8 +242,8 @@ class DashboardTest {
   @Order(8)
   @DisplayName("publishes the roll-up lag, 0 once every mark is folded in")
   void lagGauge() {
-    awaitFolded(project);
-    awaitFolded(otherProject);
+    RollupsFolded.await(server.databaseUrl(), project);
+    RollupsFolded.await(server.databaseUrl(), otherProject);
     Await.until(Duration.ofSeconds(30), () -> {
       String metrics = api.get("/metrics", null).body();
       return metrics.contains("sextant_dashboard_rollup_lag_seconds 0.0");
@@ -272,7 +258,7 @@ class DashboardTest {
     double hits = cacheHits();
     // roll-ups of another project change: this one's cached answer stays current
     ingest(otherKey, seededTrace(500));
-    awaitFolded(otherProject);
+    RollupsFolded.await(server.databaseUrl(), otherProject);
     assertThat(dashboard(key, "7d")).isEqualTo(first);
     assertThat(cacheHits()).isGreaterThan(hits);
   }

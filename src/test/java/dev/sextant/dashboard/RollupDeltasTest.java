@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.Await;
 import dev.sextant.support.Batches;
+import dev.sextant.support.RollupsFolded;
 import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,14 +61,14 @@ class RollupDeltasTest {
       } finally {
         pool.shutdown();
       }
-      awaitFolded(server, project);
+      RollupsFolded.await(server.databaseUrl(), project);
       List<String> kept = rollupRows(server, project);
       assertThat(kept).hasSizeGreaterThan(3 * 4);
 
       Response r = api.send(api.request("/api/v1/admin/projects/" + project + "/rollups/rebuild")
           .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + ADMIN).build());
       assertThat(r.status()).as(r.body()).isEqualTo(202);
-      awaitFolded(server, project);
+      RollupsFolded.await(server.databaseUrl(), project);
       assertThat(kept).containsExactlyElementsOf(rollupRows(server, project));
     }
   }
@@ -119,35 +116,9 @@ class RollupDeltasTest {
     return model == null ? span : span.put("model", model);
   }
 
-  /** No mark, delta or pass of the project is left: every acknowledged write is folded in. */
-  private static void awaitFolded(TestServer server, String project) {
-    Await.until(Duration.ofSeconds(60), () -> count(server, """
-        SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM jobs WHERE kind = 'dashboard_rollup' AND status = 'running')""",
-        project) == 0, "the roll-ups of " + project + " to take every write in");
-  }
-
   private static List<String> rollupRows(TestServer server, String project) throws SQLException {
     try (Connection conn = TestInfra.jdbc(server.databaseUrl())) {
       return StoredRollups.rows(conn, project);
-    }
-  }
-
-  private static long count(TestServer server, String sql, String project) {
-    try (Connection conn = TestInfra.jdbc(server.databaseUrl());
-        PreparedStatement st = conn.prepareStatement(sql)) {
-      for (int i = 1; i <= 4; i++) {
-        st.setString(i, project);
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(e);
     }
   }
 }

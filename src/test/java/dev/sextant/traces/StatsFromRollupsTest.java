@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.within;
 import dev.sextant.rollups.LatencySketch;
 import dev.sextant.support.ApiClient;
 import dev.sextant.support.ApiClient.Response;
-import dev.sextant.support.Await;
 import dev.sextant.support.Batches;
 import dev.sextant.support.Injected;
 import dev.sextant.support.ProjectKey;
+import dev.sextant.support.RollupsFolded;
 import dev.sextant.support.ServerExtension;
 import dev.sextant.support.TestInfra;
 import dev.sextant.support.TestServer;
@@ -103,7 +103,7 @@ class StatsFromRollupsTest {
       others.addAll(randomTrace(random, "o" + i));
     }
     ingest(otherKey, others);
-    awaitFolded();
+    RollupsFolded.await(server.databaseUrl(), project);
   }
 
   private static List<JsonObject> randomTrace(Random random, String id) {
@@ -145,16 +145,6 @@ class StatsFromRollupsTest {
 
   private static void ingest(String apiKey, List<JsonObject> items) {
     Batches.ingestAll(api, apiKey, items);
-  }
-
-  /** Every write acknowledged so far is in the roll-ups: no mark of the project is left. */
-  private static void awaitFolded() {
-    Await.until(Duration.ofSeconds(60), () -> sqlLong("""
-        SELECT (SELECT count(*) FROM rollup_dirty WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_pending WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_trace_deltas WHERE project_id = ?::uuid)
-             + (SELECT count(*) FROM rollup_span_deltas WHERE project_id = ?::uuid)""") == 0,
-        "the roll-ups to take every mark in");
   }
 
   /** Ranges of every kind: open, aligned to days, hours or minutes, unaligned, short, random. */
@@ -216,7 +206,7 @@ class StatsFromRollupsTest {
     for (int i = 100; i < 110; i++) {
       assertThat(api.delete("/api/v1/traces/r" + i, key).status()).isEqualTo(204);
     }
-    awaitFolded();
+    RollupsFolded.await(server.databaseUrl(), project);
     assertEveryRangeMatches();
   }
 
@@ -341,20 +331,5 @@ class StatsFromRollupsTest {
     }
     return Arrays.stream((Object[]) array.getArray()).mapToDouble(v -> ((Number) v).doubleValue())
         .toArray();
-  }
-
-  private static long sqlLong(String sql) {
-    try (Connection conn = TestInfra.jdbc(server.databaseUrl());
-        PreparedStatement st = conn.prepareStatement(sql)) {
-      for (int i = 1; i <= st.getParameterMetaData().getParameterCount(); i++) {
-        st.setString(i, project);
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
   }
 }

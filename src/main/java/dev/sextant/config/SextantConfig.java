@@ -54,9 +54,13 @@ public record SextantConfig(
     }
   }
 
-  /** {@code statementTimeoutMs}: longest a statement may run (0: no limit). */
+  /**
+   * {@code statementTimeoutMs}: longest a statement may run (0: no limit);
+   * {@code maintenanceIntervalMs}: how often the table maintenance ({@code db.TableMaintenance}) looks for
+   * tables to analyze or vacuum (0: never).
+   */
   public record DatabaseConfig(String url, int poolSize, int pipeliningLimit, int maxWaitQueue,
-      int connectTimeoutMs, int statementTimeoutMs) {}
+      int connectTimeoutMs, int statementTimeoutMs, long maintenanceIntervalMs) {}
 
   /**
    * Clustered mode: the event bus spans every instance of {@code members} (Hazelcast, TCP-IP join
@@ -197,7 +201,8 @@ public record SextantConfig(
             db.integer("pipelining_limit"),
             db.integer("max_wait_queue"),
             db.integer("connect_timeout_ms"),
-            db.integer("statement_timeout_ms")),
+            db.integer("statement_timeout_ms"),
+            db.longInteger("maintenance_interval_ms")),
         new RedisConfig(
             redis.optionalText("url"),
             redis.integer("pool_size"),

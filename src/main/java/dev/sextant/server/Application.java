@@ -5,6 +5,7 @@ import dev.sextant.config.SextantConfig;
 import dev.sextant.config.SextantConfig.TelemetryConfig;
 import dev.sextant.db.Database;
 import dev.sextant.db.Migrations;
+import dev.sextant.db.TableMaintenance;
 import dev.sextant.embedded.FreePort;
 import dev.sextant.jobs.JobHandlers;
 import dev.sextant.jobs.JobQueue;
@@ -33,6 +34,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.slf4j.Logger;
@@ -54,16 +56,16 @@ public final class Application {
   private final Services services;
   private final String limiterId;
   private final String httpId;
-  private final List<String> jobsIds;
+  private final List<String> backgroundIds;
   private final int port;
 
   private Application(Vertx vertx, Services services, String limiterId, String httpId,
-      List<String> jobsIds, int port) {
+      List<String> backgroundIds, int port) {
     this.vertx = vertx;
     this.services = services;
     this.limiterId = limiterId;
     this.httpId = httpId;
-    this.jobsIds = jobsIds;
+    this.backgroundIds = backgroundIds;
     this.port = port;
   }
 
@@ -158,13 +160,16 @@ public final class Application {
       // evictions from the other members are heard before this instance takes a request
       Future<String> limiter = services.clusterBus().subscribed().compose(v -> vertx.deployVerticle(
           new RateLimiterVerticle(services.resilientRedis(), config.rateLimit())));
-      Future<List<String>> jobs = limiter.compose(limiterId -> deployJobWorker(vertx, services, resources));
-      return jobs
-          .compose(jobsIds -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
+      Future<List<String>> background = limiter.compose(limiterId -> vertx.deployVerticle(
+              new TableMaintenance(pool, config.database().maintenanceIntervalMs(), registry))
+          .compose(maintenanceId -> deployJobWorker(vertx, services, resources)
+              .map(jobIds -> concat(jobIds, maintenanceId))));
+      return background
+          .compose(backgroundIds -> vertx.deployVerticle(() -> new ApiVerticle(services, resources, port),
               new DeploymentOptions().setInstances(instances)))
           .map(httpId -> {
             log.info("sextant listening on http://{}:{}", config.http().host(), port);
-            return new Application(vertx, services, limiter.result(), httpId, jobs.result(), port);
+            return new Application(vertx, services, limiter.result(), httpId, background.result(), port);
           });
     });
   }
@@ -187,6 +192,12 @@ public final class Application {
             services.registry(), Database.connectOptions(config.database().url()), clock))
         .compose(workerId -> vertx.deployVerticle(new Scheduler(queue, config.jobs(), clock))
             .map(schedulerId -> List.of(schedulerId, workerId)));
+  }
+
+  private static List<String> concat(List<String> ids, String id) {
+    List<String> all = new ArrayList<>(ids);
+    all.add(id);
+    return all;
   }
 
   /** Undeploys {@code ids} one after the other, in their order, whatever each one's outcome. */
@@ -218,7 +229,7 @@ public final class Application {
     Future<Void> released = drained
         .compose(v -> vertx.undeploy(httpId))
         .onComplete(v -> log.info("HTTP servers stopped"))
-        .eventually(() -> undeployAll(jobsIds))
+        .eventually(() -> undeployAll(backgroundIds))
         .eventually(() -> vertx.undeploy(limiterId))
         .eventually(() -> services.pool().close())
         .eventually(() -> services.redis().close());

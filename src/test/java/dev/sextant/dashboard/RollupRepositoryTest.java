@@ -41,7 +41,7 @@ class RollupRepositoryTest {
   static void start() {
     vertx = Vertx.vertx();
     url = TestInfra.newMigratedDatabase();
-    pool = Database.createPool(vertx, new DatabaseConfig(url, 4, 256, 1024, 5000, 0));
+    pool = Database.createPool(vertx, new DatabaseConfig(url, 4, 256, 1024, 5000, 0, 0));
     rollups = new RollupRepository(pool);
   }
 

@@ -28,7 +28,7 @@ class RollupTriggerTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = Database.createPool(vertx, new DatabaseConfig(TestInfra.newMigratedDatabase(), 4, 256, 1024, 5000, 0));
+    pool = Database.createPool(vertx, new DatabaseConfig(TestInfra.newMigratedDatabase(), 4, 256, 1024, 5000, 0, 0));
   }
 
   @AfterAll

@@ -23,7 +23,7 @@ class DatabaseTest {
   static void start() {
     vertx = Vertx.vertx();
     String url = TestInfra.newMigratedDatabase();
-    pool = Database.createPool(vertx, new DatabaseConfig(url, 2, 16, 64, 5_000, 30_000));
+    pool = Database.createPool(vertx, new DatabaseConfig(url, 2, 16, 64, 5_000, 30_000, 0));
   }
 
   @AfterAll

@@ -58,7 +58,7 @@ class PoolFloodTest {
     vertx.exceptionHandler(unhandled::add);
     String url = TestInfra.newDatabase();
     pool = Database.createPool(vertx,
-        new DatabaseConfig(url, POOL_SIZE, 16, 4, CONNECT_TIMEOUT_MS, 30_000));
+        new DatabaseConfig(url, POOL_SIZE, 16, 4, CONNECT_TIMEOUT_MS, 30_000, 0));
   }
 
   @AfterEach

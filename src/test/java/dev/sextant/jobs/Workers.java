@@ -26,7 +26,7 @@ final class Workers implements AutoCloseable {
 
   Workers(String url, int maxAttempts) {
     this.url = url;
-    this.pool = Database.createPool(vertx, new DatabaseConfig(url, 8, 256, 1024, 5000, 0));
+    this.pool = Database.createPool(vertx, new DatabaseConfig(url, 8, 256, 1024, 5000, 0, 0));
     this.queue = new JobQueue(pool, maxAttempts);
   }
 

@@ -2,11 +2,11 @@ package dev.sextant.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.support.ProjectScript;
 import dev.sextant.support.TestInfra;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,19 +37,14 @@ class FailoverScriptIT {
   @Test
   @DisplayName("3 instances under 500 requests/s: a SIGKILL, a SIGTERM restart and a rolling restart lose nothing acknowledged and fail no request")
   void failoverUnderLoad() throws IOException, InterruptedException {
-    ProcessBuilder script = new ProcessBuilder(Path.of("scripts", "failover-test").toAbsolutePath().toString())
-        .redirectErrorStream(true);
-    script.environment().put("DATABASE_URL", TestInfra.newDatabase());
-    script.environment().put("REDIS_URL", TestInfra.redisUrl());
-    script.environment().put("FAILOVER_RATE", Integer.toString(RATE));
-    script.environment().put("CLUSTER_DIR", Path.of("target", "failover-it").toAbsolutePath().toString());
-    Process process = script.start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("failover-test finished").isTrue();
-    System.out.println(output);
+    ProjectScript script = ProjectScript.run("failover-test", Map.of(
+        "DATABASE_URL", TestInfra.newDatabase(),
+        "REDIS_URL", TestInfra.redisUrl(),
+        "FAILOVER_RATE", Integer.toString(RATE),
+        "CLUSTER_DIR", Path.of("target", "failover-it").toAbsolutePath().toString()));
+    String output = script.output();
     Assumptions.assumeFalse(output.contains("missing and could not be installed"), output);
-    assertThat(process.exitValue()).as("scripts/failover-test exit code; its output:%n%s", output)
+    assertThat(script.exitCode()).as("scripts/failover-test exit code; its output:%n%s", output)
         .isZero();
     assertThat(output).contains("missing from PostgreSQL: 0 (target 0)").contains("PASS");
   }

@@ -2,13 +2,13 @@ package dev.sextant.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sextant.support.ProjectScript;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,16 +27,11 @@ class AlertRulesTest {
   @DisplayName("pass promtool's checks and unit tests: every alert fires when it should and stays silent on healthy series")
   void promtoolUnitTests() throws IOException, InterruptedException {
     Path dashboardRules = dashboardQueriesAsRules();
-    Process process = new ProcessBuilder(Path.of("scripts", "promtool-test").toAbsolutePath().toString(),
-            dashboardRules.toAbsolutePath().toString())
-        .redirectErrorStream(true)
-        .start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("promtool-test finished").isTrue();
-    System.out.println(output);
+    ProjectScript script = ProjectScript.run("promtool-test", Map.of(),
+        dashboardRules.toAbsolutePath().toString());
+    String output = script.output();
     Assumptions.assumeFalse(output.contains("skipped: promtool not available"), output);
-    assertThat(process.exitValue()).as("scripts/promtool-test exit code; its output:%n%s", output)
+    assertThat(script.exitCode()).as("scripts/promtool-test exit code; its output:%n%s", output)
         .isZero();
     assertThat(output).contains("SUCCESS").doesNotContain("FAILED");
   }

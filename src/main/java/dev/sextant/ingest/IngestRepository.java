@@ -40,8 +40,8 @@ final class IngestRepository {
    * tells which traces this transaction created. The spans of those are inserted plainly, the rest
    * merged; then the scores, and the derived fields of the traces that existed before (a created
    * trace is inserted with them). The statements after the first are sent together, pipelined on
-   * the connection. What the created traces and their spans add to the roll-ups is written as
-   * deltas ({@link RollupDeltas}); the minutes whose roll-ups the changes to existing traces make
+   * the connection. What the created traces and their spans add to the roll-ups is counted from
+   * the rows written and written as deltas ({@link RollupDeltas}); the minutes whose roll-ups the changes to existing traces make
    * stale are read before those rows change ({@code MINUTES_BEFORE}) and marked, with those they
    * are in after every write, by the last statement ({@code MARK}).
    *
@@ -72,12 +72,20 @@ final class IngestRepository {
         .compose(rows -> {
           Set<String> created = new HashSet<>();
           List<String> recompute = new ArrayList<>();
+          RollupDeltas deltas = new RollupDeltas();
           for (Row row : rows) {
             boolean isNew = insertSpansOfNewTraces && row.getBoolean("created");
             (isNew ? created : recompute).add(row.getString("id"));
+            if (isNew) {
+              deltas.addTrace(row);
+            }
           }
           Map<Boolean, List<SpanWrite>> spansByNew = spans.stream().collect(Collectors.partitioningBy(
               span -> created.contains(span.traceId())));
+          for (SpanWrite span : spansByNew.get(true)) {
+            deltas.addSpan(span.startTime(), span.endTime(), span.model(),
+                SpanTotals.failed(span.status()), span.inputTokens(), span.outputTokens(), span.costUsd());
+          }
           List<Future<?>> steps = new ArrayList<>();
           Future<RowSet<Row>> minutesBefore = recompute.isEmpty() ? null
               : conn.preparedQuery(IngestSql.MINUTES_BEFORE)
@@ -100,9 +108,8 @@ final class IngestRepository {
             steps.add(run(conn, IngestSql.RECOMPUTE_TRACES,
                 Tuple.tuple().addValue(projectId).addValue(recompute.toArray(String[]::new))));
           }
-          if (!created.isEmpty()) {
-            steps.add(run(conn, RollupDeltas.ADD,
-                Tuple.tuple().addValue(projectId).addValue(created.toArray(String[]::new))));
+          if (!deltas.isEmpty()) {
+            steps.add(run(conn, RollupDeltas.INSERT, deltas.params(projectId)));
           }
           if (minutesBefore != null) {
             // sent once the minutes before are read: after every statement above

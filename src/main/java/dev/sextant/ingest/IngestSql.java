@@ -4,6 +4,7 @@ import static dev.sextant.tracemodel.TraceDerivations.isError;
 import static dev.sextant.tracemodel.TraceDerivations.sortTime;
 import static dev.sextant.tracemodel.TraceDerivations.spanAggregates;
 
+import dev.sextant.rollups.RollupDeltas;
 import dev.sextant.tracemodel.RollupMarks;
 import dev.sextant.tracemodel.SpanTotals;
 import dev.sextant.tracemodel.TraceDerivations;
@@ -24,7 +25,8 @@ final class IngestSql {
    * with the derived fields of the batch's spans ({@link SpanTotals}, and {@link TraceDerivations}
    * for the two derived from those); an existing row keeps its own until the recompute.
    * {@code created} tells the two apart: a row this statement inserted has no locker yet
-   * ({@code xmax = 0}); one it updated carries this transaction as locker.
+   * ({@code xmax = 0}); one it updated carries this transaction as locker. A created row's
+   * roll-up deltas are counted from the columns it returns ({@link RollupDeltas#TRACE_COLUMNS}).
    */
   static final String UPSERT_TRACES = """
       INSERT INTO traces AS t (project_id, id, name, user_id, session_id, release, tags, metadata,
@@ -59,8 +61,9 @@ final class IngestSql {
         end_time   = COALESCE(EXCLUDED.end_time, t.end_time),
         status     = COALESCE(EXCLUDED.status, t.status),
         updated_at = now()
-      RETURNING id, xmax = 0 AS created""".formatted(
-      sortTime("r.start_time", "r.span_start", "now()"), isError("r.status", "r.span_errors"));
+      RETURNING id, xmax = 0 AS created, %3$s""".formatted(
+      sortTime("r.start_time", "r.span_start", "now()"), isError("r.status", "r.span_errors"),
+      RollupDeltas.TRACE_COLUMNS);
 
   /**
    * The spans of traces this transaction created: no span of such a trace can exist (spans are
@@ -199,7 +202,7 @@ final class IngestSql {
    * ({@code $3}) after the batch's writes: the last statement of the transaction and its only
    * mark, so that concurrent batches take the marks in one order (see {@link RollupMarks}). A
    * span sent without a start time keeps its stored one, whose minute {@code $4} holds. The
-   * traces the batch created are not marked: their deltas ({@code RollupDeltas}) say what they
+   * traces the batch created are not marked: their deltas ({@link RollupDeltas}) say what they
    * add.
    */
   static final String MARK = RollupMarks.statement("""

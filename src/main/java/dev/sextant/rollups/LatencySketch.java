@@ -15,7 +15,8 @@ import java.io.UncheckedIOException;
  * their percentiles.
  *
  * <p>The bins are counted in PostgreSQL ({@link #binOf}: the same index the mapping computes,
- * {@code floor(ln(x) / ln(gamma))}) so that a bucket's raw durations never leave the database;
+ * {@code floor(ln(x) / ln(gamma))}) so that a bucket's raw durations never leave the database,
+ * or in Java ({@link #bin}) for the rows a batch writes;
  * each bin then enters the sketch as its representative value with its count. A value whose
  * logarithm PostgreSQL and Java round to different sides of a bin edge lands in the neighbouring
  * bin, which at most doubles the error: a percentile read from a sketch is within
@@ -44,6 +45,17 @@ public final class LatencySketch {
   public static String binOf(String duration) {
     return "CASE WHEN " + duration + " > 0 THEN floor(ln(" + duration + ") * " + MULTIPLIER
         + "::float8)::int WHEN " + duration + " = 0 THEN " + ZERO_BIN + " END";
+  }
+
+  /**
+   * The bin of a duration in milliseconds, as {@link #binOf} computes it in SQL; null for a
+   * negative one.
+   */
+  public static Integer bin(double durationMs) {
+    if (durationMs > 0) {
+      return (int) Math.floor(Math.log(durationMs) * MULTIPLIER);
+    }
+    return durationMs == 0 ? ZERO_BIN : null;
   }
 
   public static DDSketch empty() {

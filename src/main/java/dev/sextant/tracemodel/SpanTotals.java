@@ -56,11 +56,16 @@ public record SpanTotals(int count, int errors, long inputTokens, long outputTok
 
   private static SpanTotals of(Span span) {
     OffsetDateTime end = span.endTime() != null ? span.endTime() : span.startTime();
-    return new SpanTotals(1, "error".equals(span.status()) ? 1 : 0,
+    return new SpanTotals(1, failed(span.status()) ? 1 : 0,
         span.inputTokens() == null ? 0 : span.inputTokens(),
         span.outputTokens() == null ? 0 : span.outputTokens(),
         span.costUsd() == null ? 0 : span.costUsd(),
         span.startTime(), end);
+  }
+
+  /** A span with this status failed ({@link TraceDerivations#spanFailed}). */
+  public static boolean failed(String status) {
+    return "error".equals(status);
   }
 
   private SpanTotals plus(SpanTotals next) {

@@ -107,19 +107,24 @@ class RollupRepositoryTest {
   private void newTrace(String id, int second, long latencyMs, String model) {
     OffsetDateTime at = MINUTE.plusSeconds(second);
     OffsetDateTime end = at.plusNanos(latencyMs * 1_000_000);
+    RollupDeltas deltas = new RollupDeltas();
     pool.withTransaction(conn -> conn.preparedQuery("""
             INSERT INTO traces (project_id, id, name, user_id, start_time, end_time, span_count,
                                 input_tokens, output_tokens, total_cost, span_start, span_end,
                                 sort_time)
-            VALUES ($1, $2, 'chat', 'u1', $3, $4, 1, 10, 2, 0.25, $3, $4, $3)""")
+            VALUES ($1, $2, 'chat', 'u1', $3, $4, 1, 10, 2, 0.25, $3, $4, $3)"""
+            + " RETURNING " + RollupDeltas.TRACE_COLUMNS)
         .execute(Tuple.of(project, id, at, end))
-        .compose(v -> conn.preparedQuery("""
-            INSERT INTO spans (project_id, trace_id, id, start_time, end_time, model, input_tokens,
-                               output_tokens, cost_usd)
-            VALUES ($1, $2, 's1', $3, $4, $5, 10, 2, 0.25)""")
-            .execute(Tuple.of(project, id, at, end, model)))
-        .compose(v -> conn.preparedQuery(RollupDeltas.ADD)
-            .execute(Tuple.tuple().addValue(project).addValue(new String[] {id})))).await();
+        .compose(trace -> {
+          deltas.addTrace(trace.iterator().next());
+          deltas.addSpan(at, end, model, false, 10L, 2L, 0.25);
+          return conn.preparedQuery("""
+              INSERT INTO spans (project_id, trace_id, id, start_time, end_time, model, input_tokens,
+                                 output_tokens, cost_usd)
+              VALUES ($1, $2, 's1', $3, $4, $5, 10, 2, 0.25)""")
+              .execute(Tuple.of(project, id, at, end, model));
+        })
+        .compose(v -> conn.preparedQuery(RollupDeltas.INSERT).execute(deltas.params(project)))).await();
   }
 
   /** A span of an existing trace, and the mark of its minute. */

@@ -2,7 +2,6 @@ package dev.sextant.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sextant.rollups.RollupDeltas;
 import dev.sextant.support.PlanFixture;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -65,17 +64,6 @@ class IngestPlanTest {
       assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
       // the spans' start times come with the batch: no span is read
       assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).isEmpty();
-    }
-  }
-
-  @Test
-  @DisplayName("writes the roll-up deltas of the batch's new traces and spans found through their keys")
-  void rollupDeltasUseTheKeys() throws Exception {
-    for (JsonObject plan : new JsonObject[] {
-        PlanFixture.plan(RollupDeltas.ADD, BATCH), PlanFixture.genericPlan(RollupDeltas.ADD, BATCH)}) {
-      assertThat(PlanFixture.sequentialScans(plan)).as(plan.encodePrettily()).isEmpty();
-      assertThat(PlanFixture.indexesOn(plan, "traces")).as(plan.encodePrettily()).containsOnly("traces_pkey");
-      assertThat(PlanFixture.indexesOn(plan, "spans")).as(plan.encodePrettily()).containsOnly("spans_pkey");
     }
   }
 }

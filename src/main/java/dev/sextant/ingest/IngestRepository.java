@@ -41,9 +41,10 @@ final class IngestRepository {
    * merged; then the scores, and the derived fields of the traces that existed before (a created
    * trace is inserted with them). The statements after the first are sent together, pipelined on
    * the connection. What the created traces and their spans add to the roll-ups is counted from
-   * the rows written and written as deltas ({@link RollupDeltas}); the minutes whose roll-ups the changes to existing traces make
-   * stale are read before those rows change ({@code MINUTES_BEFORE}) and marked, with those they
-   * are in after every write, by the last statement ({@code MARK}).
+   * the rows written and written as deltas ({@link RollupDeltas}); the minutes whose roll-ups the
+   * changes to existing traces make stale are read before those rows change
+   * ({@code MINUTES_BEFORE}) and marked, with those they are in after every write, by the last
+   * statement ({@code MARK}).
    *
    * @return the ids of the scores that were only to be updated (sent without trace, name or value)
    *     and that do not exist: everything else is written

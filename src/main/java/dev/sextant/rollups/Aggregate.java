@@ -40,7 +40,8 @@ public final class Aggregate {
     return LatencySketch.quantile(latency, 0.99);
   }
 
-  private static long saturatedAdd(long a, long b) {
+  /** {@code a + b}, stopping at the largest long (token sums). */
+  static long saturatedAdd(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }

@@ -190,7 +190,10 @@ public final class RollupDeltas {
     return OffsetDateTime.ofInstant(Instant.ofEpochSecond(unixSecond), ZoneOffset.UTC);
   }
 
-  /** One group's figures, summed as {@link Rollups#BINNED_SUMS} sums them. */
+  /**
+   * One group's figures, summed as {@link Rollups#BINNED_SUMS} sums them (token sums stop at the
+   * largest bigint, as its {@code LEAST(sum, MAX_BIGINT)} does), its latency bins counted apart.
+   */
   private static final class Sums {
     long count;
     long errors;
@@ -202,18 +205,12 @@ public final class RollupDeltas {
     void add(boolean error, long input, long output, double cost, Integer bin) {
       count++;
       errors += error ? 1 : 0;
-      inputTokens = saturatedSum(inputTokens, input);
-      outputTokens = saturatedSum(outputTokens, output);
+      inputTokens = Aggregate.saturatedAdd(inputTokens, input);
+      outputTokens = Aggregate.saturatedAdd(outputTokens, output);
       this.cost += cost;
       if (bin != null) {
         bins.merge(bin, 1L, Long::sum);
       }
-    }
-
-    /** Token sums stop at the largest bigint, as in SQL ({@code LEAST(sum, MAX_BIGINT)}). */
-    private static long saturatedSum(long a, long b) {
-      long sum = a + b;
-      return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
   }
 }
